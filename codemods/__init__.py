@@ -1,0 +1,1 @@
+"""libcst codemods used by migrator; each is also a ``libcst.codemod.CodemodCommand``."""
