@@ -1,0 +1,632 @@
+"""Per-file static analysis with CPython's ``ast``: what a module binds, imports, calls and names.
+
+``analyze_source`` is a pure function of (file bytes, module name): its result, a frozen and picklable
+``ModuleInfo``, is what worker processes send back and what the cache stores. Nothing here knows the
+configuration; resolution across modules happens in ``index.py``.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+import warnings
+import dataclasses
+from dataclasses import dataclass
+from typing import Literal
+
+from migrator import detectors
+from migrator.names import is_dotted, resolve_relative
+from migrator.sources import DecodeError, decode_source
+
+ANALYSIS_VERSION = "1"
+
+KEEP_RE = re.compile(r"#\s*migrator:\s*keep\b")
+SKIP_FILE_RE = re.compile(rb"#\s*migrator:\s*skip-file\b")
+SKIP_FILE_LINES = 10
+
+Scope = Literal["module", "class", "function"]
+BindingKind = Literal["def", "class", "from", "module", "alias", "other"]
+
+
+@dataclass(frozen=True, slots=True)
+class Binding:
+    """One module-level binding of a name.
+
+    kind ``from``: ``target`` is ``"module:Name"``; ``module``: ``target`` is a module name;
+    ``alias``: ``target`` is a dotted expression in this module's namespace (``X`` or ``mod.X``);
+    ``def``/``class``/``other``: defined here.
+    """
+
+    name: str
+    kind: BindingKind
+    target: str
+    line: int
+    conditional: bool  # inside if/try/except/with/for/while at module level
+    type_checking: bool  # only under `if TYPE_CHECKING:` (does not exist at run time)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedName:
+    name: str  # the imported name (from-import) or the module path (import)
+    asname: str | None
+
+    @property
+    def local(self) -> str:
+        if self.asname:
+            return self.asname
+        return self.name.split(".", 1)[0]
+
+
+@dataclass(frozen=True, slots=True)
+class ImportStmt:
+    """One import statement anywhere in the file."""
+
+    line: int
+    end_line: int
+    kind: Literal["from", "import"]
+    raw_module: str  # as written, without the dots
+    level: int
+    module: str | None  # absolute module (None: unresolvable relative import)
+    names: tuple[ImportedName, ...]  # ("*", None) for a star import
+    scope: Scope
+    type_checking: bool
+    in_try: bool
+    keep: bool  # a `# migrator: keep` comment on one of its lines
+
+    @property
+    def is_star(self) -> bool:
+        return self.kind == "from" and len(self.names) == 1 and self.names[0].name == "*"
+
+    def written_module(self) -> str:
+        return "." * self.level + self.raw_module
+
+
+@dataclass(frozen=True, slots=True)
+class AttrUse:
+    """``root.a.b`` where ``root`` is a local name bound by an import statement."""
+
+    root: str
+    attrs: str  # "a.b"
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class StringRef:
+    value: str
+    line: int
+    context: Literal["patch", "import_module", "other"]
+
+
+@dataclass(frozen=True, slots=True)
+class CallSite:
+    callee: str  # dotted: "create_engine", "m.create_engine", "Factory.create"
+    line: int
+    awaited: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ClassInfo:
+    name: str
+    line: int
+    bases: tuple[str, ...]  # dotted expressions as written
+    mentions: frozenset[str]  # dotted names referenced in the body (for delegation)
+    methods: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionInfo:
+    name: str
+    line: int
+    mentions: frozenset[str]
+    params: tuple[str, ...] = ()  # positional parameters, in order
+    kwonly: tuple[str, ...] = ()
+    varargs: bool = False
+    varkw: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleInfo:
+    """Everything the planner needs to know about one file."""
+
+    path: str
+    module: str
+    is_package: bool
+    error: str | None = None
+    error_line: int | None = None
+    skip_file: bool = False
+    reexport_only: bool = False  # top level is only imports, __all__, aliases (a shim)
+    all_names: tuple[str, ...] | None = None
+    bindings: tuple[Binding, ...] = ()
+    stars: tuple[ImportStmt, ...] = ()  # module-level star imports (runtime and conditional)
+    imports: tuple[ImportStmt, ...] = ()
+    attr_uses: tuple[AttrUse, ...] = ()
+    name_loads: frozenset[str] = frozenset()
+    strings: tuple[StringRef, ...] = ()
+    calls: tuple[CallSite, ...] = ()
+    classes: tuple[ClassInfo, ...] = ()
+    functions: tuple[FunctionInfo, ...] = ()
+    singletons: tuple[detectors.Finding, ...] = ()
+    shared_state: tuple[detectors.Finding, ...] = ()
+    parser: Literal["ast", "libcst", ""] = "ast"
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def dotted_name(node: ast.expr) -> str | None:
+    """``a.b.c`` for a Name/Attribute chain, else None."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    name = dotted_name(test)
+    return name is not None and name.rsplit(".", 1)[-1] == "TYPE_CHECKING"
+
+
+def _static_strings(node: ast.expr) -> list[str] | None:
+    if isinstance(node, (ast.List, ast.Tuple)):
+        out = []
+        for elt in node.elts:
+            if isinstance(elt, ast.Constant) and isinstance(elt.value, str):
+                out.append(elt.value)
+            else:
+                return None
+        return out
+    return None
+
+
+def _docstring_nodes(tree: ast.AST) -> set[int]:
+    ids: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                if isinstance(body[0].value.value, str):
+                    ids.add(id(body[0].value))
+    return ids
+
+
+class _Collector(ast.NodeVisitor):
+    """One walk over the tree collecting imports, attribute uses, calls, strings and names."""
+
+    def __init__(self, module: str, is_package: bool, lines: list[str]) -> None:
+        self.module = module
+        self.is_package = is_package
+        self.lines = lines
+        self.imports: list[ImportStmt] = []
+        self.import_locals: set[str] = set()
+        self.attr_chains: list[tuple[str, str, int]] = []
+        self.name_loads: set[str] = set()
+        self.strings: list[StringRef] = []
+        self.calls: list[CallSite] = []
+        self.scope: list[Scope] = ["module"]
+        self.type_checking = 0
+        self.in_try = 0
+        self.docstrings: set[int] = set()
+        self.string_context: dict[int, Literal["patch", "import_module"]] = {}
+        self.awaited: set[int] = set()
+
+    # -- imports -------------------------------------------------------------------------------
+    def _keep(self, node: ast.stmt) -> bool:
+        end = getattr(node, "end_lineno", None) or node.lineno
+        return any(KEEP_RE.search(self.lines[i - 1]) for i in range(node.lineno, end + 1) if i <= len(self.lines))
+
+    def _record(self, node: ast.Import | ast.ImportFrom) -> None:
+        if isinstance(node, ast.Import):
+            names = tuple(ImportedName(a.name, a.asname) for a in node.names)
+            stmt = ImportStmt(
+                line=node.lineno,
+                end_line=node.end_lineno or node.lineno,
+                kind="import",
+                raw_module="",
+                level=0,
+                module=None,
+                names=names,
+                scope=self.scope[-1],
+                type_checking=self.type_checking > 0,
+                in_try=self.in_try > 0,
+                keep=self._keep(node),
+            )
+        else:
+            raw = node.module or ""
+            stmt = ImportStmt(
+                line=node.lineno,
+                end_line=node.end_lineno or node.lineno,
+                kind="from",
+                raw_module=raw,
+                level=node.level,
+                module=resolve_relative(self.module, self.is_package, node.level, raw or None),
+                names=tuple(ImportedName(a.name, a.asname) for a in node.names),
+                scope=self.scope[-1],
+                type_checking=self.type_checking > 0,
+                in_try=self.in_try > 0,
+                keep=self._keep(node),
+            )
+        self.imports.append(stmt)
+        for n in stmt.names:
+            if n.name != "*":
+                self.import_locals.add(n.local)
+
+    def visit_Import(self, node: ast.Import) -> None:
+        self._record(node)
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        self._record(node)
+
+    # -- scopes --------------------------------------------------------------------------------
+    def _scoped(self, node: ast.AST, kind: Scope) -> None:
+        self.scope.append(kind)
+        self.generic_visit(node)
+        self.scope.pop()
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+        for d in node.decorator_list:
+            self.visit(d)
+        for default in [*node.args.defaults, *[d for d in node.args.kw_defaults if d is not None]]:
+            self.visit(default)
+        self.scope.append("function")
+        self.visit(node.args)
+        if node.returns is not None:
+            self.visit(node.returns)
+        for stmt in node.body:
+            self.visit(stmt)
+        self.scope.pop()
+
+    visit_AsyncFunctionDef = visit_FunctionDef  # type: ignore[assignment]
+
+    def visit_Lambda(self, node: ast.Lambda) -> None:
+        self._scoped(node, "function")
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        for d in node.decorator_list:
+            self.visit(d)
+        for b in node.bases:
+            self.visit(b)
+        for k in node.keywords:
+            self.visit(k)
+        self.scope.append("class")
+        for stmt in node.body:
+            self.visit(stmt)
+        self.scope.pop()
+
+    def visit_If(self, node: ast.If) -> None:
+        if _is_type_checking(node.test):
+            self.visit(node.test)
+            self.type_checking += 1
+            for stmt in node.body:
+                self.visit(stmt)
+            self.type_checking -= 1
+            for stmt in node.orelse:
+                self.visit(stmt)
+        else:
+            self.generic_visit(node)
+
+    def visit_Try(self, node: ast.Try) -> None:
+        self.in_try += 1
+        self.generic_visit(node)
+        self.in_try -= 1
+
+    visit_TryStar = visit_Try  # type: ignore[assignment]
+
+    # -- uses ----------------------------------------------------------------------------------
+    def visit_Name(self, node: ast.Name) -> None:
+        if isinstance(node.ctx, ast.Load):
+            self.name_loads.add(node.id)
+
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        chain = dotted_name(node)
+        if chain is not None and isinstance(node.ctx, ast.Load):
+            root, _, rest = chain.partition(".")
+            self.attr_chains.append((root, rest, node.lineno))
+            self.name_loads.add(root)
+            return  # inner attributes are prefixes of this chain
+        self.generic_visit(node)
+
+    def visit_Await(self, node: ast.Await) -> None:
+        if isinstance(node.value, ast.Call):
+            self.awaited.add(id(node.value))
+        self.generic_visit(node)
+
+    def visit_Call(self, node: ast.Call) -> None:
+        callee = dotted_name(node.func)
+        if callee is not None:
+            self.calls.append(CallSite(callee, node.lineno, id(node) in self.awaited))
+            parts = callee.split(".")
+            if node.args and isinstance(node.args[0], ast.Constant):
+                if "patch" in parts:
+                    self.string_context[id(node.args[0])] = "patch"
+                elif parts[-1] in ("import_module", "__import__", "find_spec"):
+                    self.string_context[id(node.args[0])] = "import_module"
+        self.generic_visit(node)
+
+    def visit_Constant(self, node: ast.Constant) -> None:
+        value = node.value
+        if (
+            isinstance(value, str)
+            and "." in value
+            and len(value) < 300
+            and id(node) not in self.docstrings
+            and is_dotted(value)
+        ):
+            self.strings.append(StringRef(value, node.lineno, self.string_context.get(id(node), "other")))
+
+    def visit_JoinedStr(self, node: ast.JoinedStr) -> None:
+        # Parts of f-strings are not string references; their expressions still count.
+        for v in node.values:
+            if isinstance(v, ast.FormattedValue):
+                self.visit(v)
+
+
+def _collect_module_level(
+    tree: ast.Module, module: str, is_package: bool
+) -> tuple[list[Binding], list[str] | None, bool, list[ClassInfo], list[FunctionInfo]]:
+    """Module-level bindings, ``__all__``, the re-export-only flag, classes and functions."""
+    bindings: list[Binding] = []
+    all_names: list[str] | None = None
+    all_dynamic = False
+    reexport_only = True
+    classes: list[ClassInfo] = []
+    functions: list[FunctionInfo] = []
+
+    def bind(name: str, kind: BindingKind, target: str, line: int, cond: bool, tc: bool) -> None:
+        bindings.append(Binding(name, kind, target, line, cond, tc))
+
+    def bind_targets(target: ast.expr, line: int, cond: bool, tc: bool) -> None:
+        if isinstance(target, ast.Name):
+            bind(target.id, "other", "", line, cond, tc)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for elt in target.elts:
+                bind_targets(elt, line, cond, tc)
+        elif isinstance(target, ast.Starred):
+            bind_targets(target.value, line, cond, tc)
+
+    def mentions(node: ast.AST) -> frozenset[str]:
+        found: set[str] = set()
+        for sub in ast.walk(node):
+            if isinstance(sub, ast.Attribute):
+                d = dotted_name(sub)
+                if d:
+                    found.add(d)
+            elif isinstance(sub, ast.Name):
+                found.add(sub.id)
+        return frozenset(found)
+
+    def walk(body: list[ast.stmt], cond: bool, tc: bool) -> None:
+        nonlocal all_names, all_dynamic, reexport_only
+        for i, stmt in enumerate(body):
+            if isinstance(stmt, ast.Import):
+                for a in stmt.names:
+                    if a.asname:
+                        bind(a.asname, "module", a.name, stmt.lineno, cond, tc)
+                    else:
+                        top = a.name.split(".", 1)[0]
+                        bind(top, "module", top, stmt.lineno, cond, tc)
+            elif isinstance(stmt, ast.ImportFrom):
+                src = resolve_relative(module, is_package, stmt.level, stmt.module)
+                for a in stmt.names:
+                    if a.name == "*":
+                        continue
+                    local = a.asname or a.name
+                    if src is None:
+                        bind(local, "other", "", stmt.lineno, cond, tc)
+                    else:
+                        bind(local, "from", f"{src}:{a.name}", stmt.lineno, cond, tc)
+            elif isinstance(stmt, ast.ClassDef):
+                reexport_only = False
+                bind(stmt.name, "class", "", stmt.lineno, cond, tc)
+                methods = tuple(
+                    s.name for s in stmt.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))
+                )
+                bases = tuple(b for b in (dotted_name(x) for x in stmt.bases) if b)
+                body_mentions = frozenset().union(*(mentions(s) for s in stmt.body)) if stmt.body else frozenset()
+                classes.append(ClassInfo(stmt.name, stmt.lineno, bases, body_mentions, methods))
+            elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                reexport_only = False
+                bind(stmt.name, "def", "", stmt.lineno, cond, tc)
+                a = stmt.args
+                functions.append(
+                    FunctionInfo(
+                        stmt.name,
+                        stmt.lineno,
+                        mentions(stmt),
+                        params=tuple(x.arg for x in [*a.posonlyargs, *a.args]),
+                        kwonly=tuple(x.arg for x in a.kwonlyargs),
+                        varargs=a.vararg is not None,
+                        varkw=a.kwarg is not None,
+                    )
+                )
+            elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+                value = stmt.value
+                is_all = any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets)
+                if is_all and value is not None:
+                    names = _static_strings(value)
+                    if names is None:
+                        all_dynamic = True
+                    else:
+                        all_names = names
+                    continue
+                source = dotted_name(value) if value is not None else None
+                if source is not None and all(isinstance(t, ast.Name) for t in targets):
+                    for t in targets:
+                        assert isinstance(t, ast.Name)
+                        bind(t.id, "alias", source, stmt.lineno, cond, tc)
+                else:
+                    if not (i == 0 and isinstance(value, ast.Constant)):
+                        reexport_only = False
+                    for t in targets:
+                        bind_targets(t, stmt.lineno, cond, tc)
+            elif isinstance(stmt, ast.AugAssign):
+                if isinstance(stmt.target, ast.Name) and stmt.target.id == "__all__":
+                    extra = _static_strings(stmt.value)
+                    if extra is None or all_names is None:
+                        all_dynamic = True
+                    else:
+                        all_names = [*all_names, *extra]
+                    continue
+                reexport_only = False
+            elif isinstance(stmt, ast.If):
+                if _is_type_checking(stmt.test):
+                    walk(stmt.body, cond, True)
+                    walk(stmt.orelse, True, tc)
+                else:
+                    walk(stmt.body, True, tc)
+                    walk(stmt.orelse, True, tc)
+            elif isinstance(stmt, (ast.Try, getattr(ast, "TryStar", ast.Try))):
+                assert isinstance(stmt, ast.Try)
+                walk(stmt.body, True, tc)
+                for h in stmt.handlers:
+                    walk(h.body, True, tc)
+                walk(stmt.orelse, True, tc)
+                walk(stmt.finalbody, cond, tc)
+            elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+                reexport_only = False
+                walk(stmt.body, cond, tc)
+            elif isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):
+                reexport_only = False
+                if isinstance(stmt, (ast.For, ast.AsyncFor)):
+                    bind_targets(stmt.target, stmt.lineno, True, tc)
+                walk(stmt.body, True, tc)
+                walk(stmt.orelse, True, tc)
+            elif isinstance(stmt, ast.Expr):
+                is_doc = i == 0 and isinstance(stmt.value, ast.Constant)
+                is_warn = isinstance(stmt.value, ast.Call) and (dotted_name(stmt.value.func) or "").endswith("warn")
+                if not (is_doc or is_warn):
+                    reexport_only = False
+            elif isinstance(stmt, (ast.Pass, ast.Raise)):
+                continue
+            else:
+                reexport_only = False
+    walk(tree.body, False, False)
+    if all_dynamic:
+        all_names = None
+    has_star = any(isinstance(s, ast.ImportFrom) and any(a.name == "*" for a in s.names) for s in ast.walk(tree))
+    if not bindings and not has_star:
+        reexport_only = False
+    return bindings, all_names, reexport_only, classes, functions
+
+
+def _merge_conflict_line(text: str) -> int | None:
+    for i, line in enumerate(text.splitlines(), 1):
+        if line.startswith("<<<<<<<"):
+            return i
+    return None
+
+
+def _parse(text: str, path: str) -> tuple[ast.Module, Literal["ast", "libcst"]]:
+    """Parse with ``ast``; for syntax newer than this Python (PEP 701 f-strings), fall back to libcst."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return ast.parse(text, filename=path), "ast"
+        except SyntaxError as exc:
+            first_error = exc
+        if sys.version_info >= (3, 12):
+            raise first_error
+        # libcst reads newer grammar; blank out f-strings (which cannot hold imports) and retry.
+        try:
+            import libcst as cst
+
+            tree = cst.parse_module(text)
+        except Exception:
+            raise first_error from None
+
+        class _Blank(cst.CSTTransformer):
+            def leave_FormattedString(
+                self, original_node: cst.FormattedString, updated_node: cst.FormattedString
+            ) -> cst.BaseExpression:
+                code = cst.Module(body=[]).code_for_node(original_node)
+                return cst.SimpleString('"""' + "\n" * code.count("\n") + '"""')
+
+        blanked = tree.visit(_Blank()).code
+        try:
+            return ast.parse(blanked, filename=path), "libcst"
+        except SyntaxError:
+            raise first_error from None
+
+
+def analyze_source(data: bytes, path: str, module: str, is_package: bool) -> ModuleInfo:
+    """Analyse one file; never raises for bad input (the error is in the result)."""
+    base = ModuleInfo(path=path, module=module, is_package=is_package)
+    head = b"\n".join(data.splitlines()[:SKIP_FILE_LINES])
+    skip_file = bool(SKIP_FILE_RE.search(head))
+    try:
+        source = decode_source(data)
+    except DecodeError as exc:
+        return _replace(base, error=str(exc), error_line=exc.line, parser="")
+    text = source.text
+    try:
+        tree, parser = _parse(text, path)
+    except SyntaxError as exc:
+        line = exc.lineno or 1
+        conflict = _merge_conflict_line(text)
+        message = exc.msg
+        if conflict is not None:
+            message = f"merge conflict marker (first at line {conflict}): {exc.msg}"
+            line = conflict
+        return _replace(base, error=message, error_line=line, skip_file=skip_file, parser="")
+    except (ValueError, RecursionError, MemoryError) as exc:
+        return _replace(base, error=f"cannot parse: {exc}", error_line=1, parser="")
+
+    lines = text.splitlines()
+    collector = _Collector(module, is_package, lines)
+    collector.docstrings = _docstring_nodes(tree)
+    collector.visit(tree)
+    bindings, all_names, reexport_only, classes, functions = _collect_module_level(tree, module, is_package)
+    stars = tuple(i for i in collector.imports if i.is_star and i.scope == "module")
+    attr_uses = tuple(
+        AttrUse(root, rest, line)
+        for root, rest, line in collector.attr_chains
+        if root in collector.import_locals
+    )
+    singletons = detectors.find_singletons(tree) if detectors.SINGLETON_PREFILTER.search(data) else ()
+    shared = detectors.find_shared_state(tree) if detectors.SHARED_STATE_PREFILTER.search(data) else ()
+    return ModuleInfo(
+        path=path,
+        module=module,
+        is_package=is_package,
+        skip_file=skip_file,
+        reexport_only=reexport_only,
+        all_names=tuple(all_names) if all_names is not None else None,
+        bindings=tuple(bindings),
+        stars=stars,
+        imports=tuple(collector.imports),
+        attr_uses=attr_uses,
+        name_loads=frozenset(collector.name_loads),
+        strings=tuple(collector.strings),
+        calls=tuple(collector.calls),
+        classes=tuple(classes),
+        functions=tuple(functions),
+        singletons=tuple(singletons),
+        shared_state=tuple(shared),
+        parser=parser,
+    )
+
+
+def _replace(info: ModuleInfo, **changes: object) -> ModuleInfo:
+    return dataclasses.replace(info, **changes)  # type: ignore[arg-type]
+
+
+__all__ = [
+    "ANALYSIS_VERSION",
+    "AttrUse",
+    "Binding",
+    "CallSite",
+    "ClassInfo",
+    "FunctionInfo",
+    "ImportStmt",
+    "ImportedName",
+    "ModuleInfo",
+    "StringRef",
+    "analyze_source",
+    "dotted_name",
+]

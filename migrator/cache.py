@@ -1,0 +1,70 @@
+"""A content-addressed cache of per-file analyses under ``.migrator/cache/``.
+
+Entries are keyed by the file's content hash, its module name and the analysis version, so an unchanged
+file is never parsed twice. A corrupt or foreign entry is ignored (and overwritten), never trusted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from pathlib import Path
+
+from migrator import __version__
+from migrator.analysis import ANALYSIS_VERSION, ModuleInfo
+
+CACHE_DIR = Path(".migrator") / "cache"
+_MAGIC = b"MIGRATOR-CACHE-1\n"
+
+
+def content_key(data: bytes, module: str, is_package: bool) -> str:
+    h = hashlib.blake2b(data, digest_size=20)
+    h.update(f"\0{module}\0{int(is_package)}\0{ANALYSIS_VERSION}\0{__version__}".encode())
+    return h.hexdigest()
+
+
+class Cache:
+    """Read and write analyses; every failure degrades to a cache miss."""
+
+    def __init__(self, root: Path, enabled: bool = True) -> None:
+        self.dir = root / CACHE_DIR / f"v{ANALYSIS_VERSION}-{__version__}"
+        self.enabled = enabled
+
+    def _path(self, key: str) -> Path:
+        return self.dir / key[:2] / key
+
+    def get(self, key: str, path: str) -> ModuleInfo | None:
+        if not self.enabled:
+            return None
+        try:
+            blob = self._path(key).read_bytes()
+        except OSError:
+            return None
+        if not blob.startswith(_MAGIC):
+            return None
+        try:
+            stored_key, info = pickle.loads(blob[len(_MAGIC) :])
+        except Exception:
+            return None
+        if stored_key != key or not isinstance(info, ModuleInfo):
+            return None
+        if info.path != path:  # same content elsewhere: same analysis, other path
+            import dataclasses
+
+            info = dataclasses.replace(info, path=path)
+        return info
+
+    def put(self, key: str, info: ModuleInfo) -> None:
+        if not self.enabled:
+            return
+        target = self._path(key)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(_MAGIC + pickle.dumps((key, info), protocol=pickle.HIGHEST_PROTOCOL))
+            os.replace(tmp, target)
+        except OSError:
+            return

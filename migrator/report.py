@@ -1,0 +1,362 @@
+"""Rendering a ``Report``: JSON (schema version 1), rich text tables, Markdown; baselines; thresholds."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console, Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from migrator import __version__
+from migrator.config import Thresholds
+from migrator.errors import MigratorError
+from migrator.findings import Finding, Location, Report, SymbolReport
+
+SCHEMA_VERSION = 1
+
+
+def _loc(loc: Location) -> dict[str, Any]:
+    return {"path": loc.path, "line": loc.line}
+
+
+def _finding(f: Finding) -> dict[str, Any]:
+    return {"path": f.path, "line": f.line, "kind": f.kind, "detail": f.detail}
+
+
+def _symbol(s: SymbolReport) -> dict[str, Any]:
+    def imp(i: Any) -> dict[str, Any]:
+        return {
+            "path": i.path,
+            "line": i.line,
+            "pattern": i.pattern,
+            "form": i.form,
+            "via": i.via,
+            "local": i.local,
+            "status": i.status,
+            "scope": i.scope,
+            "context": list(i.context),
+        }
+
+    return {
+        "canonical": s.canonical,
+        "aliases": list(s.aliases),
+        "conditional_aliases": list(s.conditional_aliases),
+        "imports_total": s.imports_total,
+        "imports_canonical": s.count("canonical"),
+        "imports_fragmented": s.count("fragmented"),
+        "imports_kept": s.count("kept"),
+        "canonical_usage_pct": s.canonical_usage_pct,
+        "patterns": [
+            {"pattern": p.pattern, "files": p.files, "imports": p.imports, "canonical": p.canonical}
+            for p in s.patterns()
+        ],
+        "string_references": [
+            {"path": r.path, "line": r.line, "value": r.value, "replacement": r.replacement, "context": r.context}
+            for r in s.string_references
+        ],
+        "imports": [imp(i) for i in s.imports],
+        "conditional_imports": [imp(i) for i in s.conditional_imports],
+        "reexports": [imp(i) for i in s.reexports],
+        "direct_constructions": [_loc(x) for x in s.direct_constructions],
+        "same_name_classes": [{"symbol": sym, "kind": kind} for sym, kind in s.same_name_classes],
+    }
+
+
+def to_json(report: Report, baseline: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The report as a JSON-ready dict with stable keys (paths relative, ``/``-separated)."""
+    c = report.compliance
+    doc: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "migrator", "version": __version__},
+        "config_fingerprint": report.config_fingerprint,
+        "files_scanned": report.files_scanned,
+        "files_parsed": report.files_parsed,
+        "unparseable": [{"path": u.path, "line": u.line, "error": u.error} for u in report.unparseable],
+        "symbols": [_symbol(s) for s in report.symbols],
+        "factories": [
+            {
+                "canonical": f.canonical,
+                "duplicates": [
+                    {
+                        "symbol": d.symbol,
+                        "path": d.path,
+                        "line": d.line,
+                        "kind": d.kind,
+                        "rewritable": d.rewritable,
+                        "call_sites": [_loc(x) for x in d.call_sites],
+                    }
+                    for d in f.duplicates
+                ],
+                "helpers": [_loc(x) for x in f.helpers],
+            }
+            for f in report.factories
+        ],
+        "calls": [
+            {"old": c_.old, "new": c_.new, "call_sites": [_loc(x) for x in c_.call_sites]} for c_ in report.calls
+        ],
+        "singletons": [_finding(f) for f in report.singletons],
+        "boundary_violations": [_finding(f) for f in report.boundary_violations],
+        "shared_state": [_finding(f) for f in report.shared_state],
+        "shims": [
+            {
+                "module": s.module,
+                "path": s.path,
+                "retirable_now": s.retirable_now,
+                "retirable_after_migration": s.retirable_after_migration,
+                "importers": [_loc(x) for x in s.importers],
+            }
+            for s in report.shims
+        ],
+        "compliance": {
+            "score": c.score,
+            "metrics": {
+                "canonical_usage_pct": c.canonical_usage_pct,
+                "clean_files_pct": c.clean_files_pct,
+                "files_with_findings": c.files_with_findings,
+                "imports_total": c.imports_total,
+                "imports_fragmented": c.imports_fragmented,
+                "singleton_violations": c.singleton_violations,
+                "boundary_violations": c.boundary_violations,
+                "shared_state": c.shared_state,
+                "duplicate_factories": c.duplicate_factories,
+                "legacy_call_sites": c.legacy_call_sites,
+            },
+        },
+        "notes": [_finding(n) for n in report.notes],
+    }
+    if baseline is not None:
+        doc["baseline"] = compare(baseline, doc)
+    return doc
+
+
+def metrics(doc: dict[str, Any]) -> dict[str, float]:
+    """The headline numbers of a JSON report (the same function reads a baseline and the new run)."""
+    m: dict[str, float] = {
+        "files_scanned": doc.get("files_scanned", 0),
+        "unparseable": len(doc.get("unparseable", [])),
+    }
+    comp = doc.get("compliance", {})
+    m["compliance_score"] = comp.get("score", 0.0)
+    for key, value in comp.get("metrics", {}).items():
+        m[key] = value
+    m["string_references"] = sum(len(s.get("string_references", [])) for s in doc.get("symbols", []))
+    for s in doc.get("symbols", []):
+        m[f"{s['canonical']} fragmented"] = s.get("imports_fragmented", 0)
+        m[f"{s['canonical']} patterns"] = len(s.get("patterns", []))
+    return m
+
+
+def compare(baseline: dict[str, Any], now: dict[str, Any]) -> dict[str, dict[str, float]]:
+    before, after = metrics(baseline), metrics(now)
+    out: dict[str, dict[str, float]] = {}
+    for key in sorted(set(before) | set(after), key=lambda k: (k not in after, k)):
+        b, a = before.get(key, 0), after.get(key, 0)
+        out[key] = {"before": b, "now": a, "change": round(a - b, 1)}
+    return out
+
+
+def load_baseline(path: Path) -> dict[str, Any]:
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise MigratorError(f"{path}: cannot read baseline: {exc.strerror}") from None
+    except json.JSONDecodeError as exc:
+        raise MigratorError(f"{path}:{exc.lineno}: not a JSON report: {exc.msg}") from None
+    if not isinstance(doc, dict) or doc.get("schema_version") != SCHEMA_VERSION:
+        raise MigratorError(f"{path}: not a migrator JSON report (schema_version {SCHEMA_VERSION} expected)")
+    return doc
+
+
+def check_thresholds(report: Report, t: Thresholds) -> list[str]:
+    """One line per exceeded threshold (empty: all fine)."""
+    c = report.compliance
+    out: list[str] = []
+    maxima = [
+        ("fragmented_imports", c.imports_fragmented, t.fragmented_imports),
+        ("singleton_violations", c.singleton_violations, t.singleton_violations),
+        ("boundary_violations", c.boundary_violations, t.boundary_violations),
+        ("shared_state", c.shared_state, t.shared_state),
+        ("duplicate_factories", c.duplicate_factories, t.duplicate_factories),
+    ]
+    for name, value, limit in maxima:
+        if limit is not None and value > limit:
+            out.append(f"{name}: {value} > {limit}")
+    minima = [
+        ("canonical_usage_pct", c.canonical_usage_pct, t.canonical_usage_pct),
+        ("compliance_score", c.score, t.compliance_score),
+    ]
+    for name, fvalue, flimit in minima:
+        if flimit is not None and fvalue < flimit:
+            out.append(f"{name}: {fvalue} < {flimit}")
+    return out
+
+
+def _fmt(v: float) -> str:
+    return f"{v:g}" if isinstance(v, float) else str(v)
+
+
+def _change(d: dict[str, float]) -> str:
+    ch = d["change"]
+    return "=" if ch == 0 else (f"+{_fmt(ch)}" if ch > 0 else _fmt(ch))
+
+
+# -- text -------------------------------------------------------------------------------------
+def render_text(report: Report, console: Console, baseline: dict[str, Any] | None = None) -> None:
+    c = report.compliance
+    parts: list[RenderableType] = []
+    head = Text.assemble(
+        ("migrator plan", "bold"),
+        f"  {report.files_scanned} files scanned, {report.files_parsed} parsed",
+        f" ({report.files_from_cache} from cache)" if report.files_from_cache else "",
+        "\n",
+        ("compliance score ", "bold"),
+        (f"{c.score}", "bold green" if c.score >= 90 else "bold yellow" if c.score >= 60 else "bold red"),
+        f"/100   canonical usage {c.canonical_usage_pct}%   clean files {c.clean_files_pct}%",
+    )
+    parts.append(head)
+
+    summary = Table(title="Symbols", title_justify="left", show_lines=False)
+    for col in ("canonical", "imports", "canonical", "fragmented", "kept", "usage %", "patterns", "strings", "aliases"):
+        summary.add_column(col, justify="right" if col not in ("canonical",) else "left")
+    for s in report.symbols:
+        summary.add_row(
+            s.canonical,
+            str(s.imports_total),
+            str(s.count("canonical")),
+            str(s.count("fragmented")),
+            str(s.count("kept")),
+            f"{s.canonical_usage_pct}",
+            str(len(s.patterns())),
+            str(len(s.string_references)),
+            str(len(s.aliases)),
+        )
+    parts.append(summary)
+    for s in report.symbols:
+        t = Table(title=f"Import patterns of {s.canonical}", title_justify="left")
+        t.add_column("pattern")
+        t.add_column("files", justify="right")
+        t.add_column("imports", justify="right")
+        t.add_column("canonical")
+        for p in s.patterns():
+            t.add_row(p.pattern, str(p.files), str(p.imports), "yes" if p.canonical else "[red]no[/red]")
+        parts.append(t)
+        if s.conditional_aliases:
+            parts.append(Text(f"conditional (left alone): {', '.join(s.conditional_aliases)}", style="yellow"))
+    if report.factories:
+        t = Table(title="Duplicate factories", title_justify="left")
+        for col in ("canonical", "duplicate", "kind", "where", "call sites", "rewritable"):
+            t.add_column(col)
+        for f in report.factories:
+            for d in f.duplicates:
+                t.add_row(f.canonical, d.symbol, d.kind, f"{d.path}:{d.line}", str(len(d.call_sites)), "yes" if d.rewritable else "no")
+        parts.append(t)
+    if report.calls:
+        t = Table(title="Legacy calls", title_justify="left")
+        t.add_column("old")
+        t.add_column("new")
+        t.add_column("call sites", justify="right")
+        for cr in report.calls:
+            t.add_row(cr.old, cr.new, str(len(cr.call_sites)))
+        parts.append(t)
+    for title, items in (
+        ("Singletons", report.singletons),
+        ("Cross-service imports", report.boundary_violations),
+        ("Shared mutable state", report.shared_state),
+    ):
+        if items:
+            t = Table(title=f"{title} ({len(items)})", title_justify="left")
+            t.add_column("where")
+            t.add_column("kind")
+            t.add_column("detail")
+            for f in items:
+                t.add_row(f"{f.path}:{f.line}", f.kind, f.detail)
+            parts.append(t)
+    if report.shims:
+        t = Table(title="Re-export shims", title_justify="left")
+        t.add_column("module")
+        t.add_column("users now", justify="right")
+        t.add_column("retirable after migration")
+        for sh in report.shims:
+            t.add_row(sh.module, str(len(sh.importers)), "yes" if sh.retirable_after_migration else "no")
+        parts.append(t)
+    if report.unparseable:
+        t = Table(title=f"Unparseable files ({len(report.unparseable)}, skipped)", title_justify="left")
+        t.add_column("where")
+        t.add_column("error")
+        for u in report.unparseable:
+            t.add_row(f"{u.path}:{u.line}", u.error)
+        parts.append(t)
+    if baseline is not None:
+        t = Table(title="Since the baseline", title_justify="left")
+        t.add_column("metric")
+        t.add_column("then", justify="right")
+        t.add_column("now", justify="right")
+        t.add_column("change", justify="right")
+        for key, d in compare(baseline, to_json(report)).items():
+            t.add_row(key, _fmt(d["before"]), _fmt(d["now"]), _change(d))
+        parts.append(t)
+    console.print(Group(*parts))
+
+
+# -- markdown ---------------------------------------------------------------------------------
+def render_markdown(report: Report, baseline: dict[str, Any] | None = None) -> str:
+    c = report.compliance
+    out: list[str] = [
+        "## migrator plan",
+        "",
+        f"**Compliance score: {c.score}/100** (canonical usage {c.canonical_usage_pct}%, clean files {c.clean_files_pct}%)",
+        "",
+        f"{report.files_scanned} files scanned, {report.files_parsed} parsed, {len(report.unparseable)} unparseable.",
+        "",
+        "| metric | value |",
+        "| --- | ---: |",
+        f"| imports of canonical symbols | {c.imports_total} |",
+        f"| fragmented imports | {c.imports_fragmented} |",
+        f"| singleton violations | {c.singleton_violations} |",
+        f"| cross-service imports | {c.boundary_violations} |",
+        f"| shared mutable state | {c.shared_state} |",
+        f"| duplicate factories | {c.duplicate_factories} |",
+        f"| legacy call sites | {c.legacy_call_sites} |",
+        "",
+    ]
+    for s in report.symbols:
+        out += [
+            f"### `{s.canonical}`",
+            "",
+            f"{s.imports_total} imports: {s.count('canonical')} canonical, {s.count('fragmented')} fragmented, "
+            f"{s.count('kept')} kept ({s.canonical_usage_pct}% canonical); {len(s.string_references)} string references.",
+            "",
+            "| pattern | files | imports | canonical |",
+            "| --- | ---: | ---: | :---: |",
+        ]
+        for p in s.patterns():
+            out.append(f"| `{p.pattern}` | {p.files} | {p.imports} | {'yes' if p.canonical else 'no'} |")
+        out.append("")
+    if report.factories:
+        out += ["### Duplicate factories", "", "| canonical | duplicate | kind | call sites |", "| --- | --- | --- | ---: |"]
+        for f in report.factories:
+            for d in f.duplicates:
+                out.append(f"| `{f.canonical}` | `{d.symbol}` | {d.kind} | {len(d.call_sites)} |")
+        out.append("")
+    for title, items in (
+        ("Singletons", report.singletons),
+        ("Cross-service imports", report.boundary_violations),
+        ("Shared mutable state", report.shared_state),
+    ):
+        if items:
+            out += [f"### {title} ({len(items)})", ""]
+            out += [f"- `{f.path}:{f.line}` {f.kind}: {f.detail}" for f in items]
+            out.append("")
+    if report.unparseable:
+        out += [f"### Unparseable files ({len(report.unparseable)})", ""]
+        out += [f"- `{u.path}:{u.line}` {u.error}" for u in report.unparseable]
+        out.append("")
+    if baseline is not None:
+        out += ["### Since the baseline", "", "| metric | then | now | change |", "| --- | ---: | ---: | ---: |"]
+        for key, d in compare(baseline, to_json(report)).items():
+            out.append(f"| {key} | {_fmt(d['before'])} | {_fmt(d['now'])} | {_change(d)} |")
+        out.append("")
+    return "\n".join(out)
