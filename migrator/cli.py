@@ -6,13 +6,15 @@ Status and progress go to stderr; reports, diffs and JSON go to stdout.
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 import time
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from collections.abc import Callable
+from typing import Annotated, Any, Literal, TypeVar
 
 import typer
 from rich.console import Console
@@ -58,7 +60,7 @@ class Globals:
 
 
 def _err() -> Console:
-    return Console(stderr=True, highlight=False)
+    return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _out() -> Console:
@@ -166,6 +168,23 @@ def _summary(patchset: PatchSet) -> list[dict[str, Any]]:
     return out
 
 
+F = TypeVar("F", bound=Callable[..., None])
+
+
+def _domain_errors(func: F) -> F:
+    """One line on stderr and the error's exit code, for every command (CliRunner included)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        try:
+            func(*args, **kwargs)
+        except MigratorError as exc:
+            _err().print(f"migrator: error: {exc}", markup=False, highlight=False)
+            raise typer.Exit(exc.exit_code) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
 @app.callback()
 def _main(
     ctx: typer.Context,
@@ -185,6 +204,7 @@ PathArg = Annotated[Path, typer.Argument(help="Repository root (where migrator.t
 
 
 @app.command()
+@_domain_errors
 def plan(
     ctx: typer.Context,
     config: ConfigOpt = None,
@@ -211,6 +231,7 @@ def _render(result: Plan, format: Format, base: dict[str, Any] | None) -> None:
 
 
 @app.command()
+@_domain_errors
 def check(
     ctx: typer.Context,
     config: ConfigOpt = None,
@@ -237,6 +258,7 @@ def check(
 
 
 @app.command()
+@_domain_errors
 def diff(
     ctx: typer.Context,
     config: ConfigOpt = None,
@@ -328,6 +350,7 @@ class _Interactive:
 
 
 @app.command()
+@_domain_errors
 def apply(
     ctx: typer.Context,
     config: ConfigOpt = None,
@@ -384,6 +407,7 @@ DirOpt = Annotated[Path, typer.Option("--directory", "-C", help="Repository root
 
 
 @app.command("rollback")
+@_domain_errors
 def rollback_cmd(
     run_id: Annotated[str | None, typer.Argument(help="Run to undo (default: the last one).")] = None,
     directory: DirOpt = Path("."),
@@ -414,6 +438,7 @@ def rollback_cmd(
 
 
 @app.command()
+@_domain_errors
 def runs(directory: DirOpt = Path("."), as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """List recorded runs (id, time, files, status)."""
     infos = list_runs(_root(directory))
@@ -429,6 +454,7 @@ def runs(directory: DirOpt = Path("."), as_json: Annotated[bool, typer.Option("-
 
 
 @app.command()
+@_domain_errors
 def init(
     ctx: typer.Context,
     config: ConfigOpt = None,
