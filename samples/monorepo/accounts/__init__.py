@@ -1,0 +1,1 @@
+"""The accounts service: users, accounts, sessions and permissions."""

@@ -1,0 +1,6 @@
+"""Account and user records."""
+
+from accounts.models.account import Account
+from accounts.models.user import User
+
+__all__ = ["Account", "User"]

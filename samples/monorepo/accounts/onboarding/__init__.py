@@ -1,0 +1,1 @@
+"""Onboarding of new accounts."""

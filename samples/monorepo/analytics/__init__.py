@@ -1,0 +1,1 @@
+"""The analytics service: usage tracking, reports and revenue figures."""

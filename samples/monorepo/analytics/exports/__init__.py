@@ -1,0 +1,1 @@
+"""Exports of analytics data (CSV for now)."""

@@ -1,0 +1,1 @@
+"""Batch pipelines that replay recorded usage."""

@@ -1,0 +1,5 @@
+"""Per-user analytics reports."""
+
+from analytics.reporting.engine import UserEngine
+
+__all__ = ["UserEngine"]

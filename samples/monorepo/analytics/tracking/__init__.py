@@ -1,0 +1,1 @@
+"""Product analytics events and counters."""

@@ -1,0 +1,1 @@
+"""The billing service: subscriptions, invoices and payments."""

@@ -1,0 +1,1 @@
+"""Invoices and the ledger they are posted to."""

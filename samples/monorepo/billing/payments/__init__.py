@@ -1,0 +1,1 @@
+"""Payment gateways and the processor that charges invoices."""

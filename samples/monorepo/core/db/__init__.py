@@ -1,0 +1,1 @@
+"""Storage: the connection pool and in-memory repositories."""

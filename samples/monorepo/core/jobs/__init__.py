@@ -1,0 +1,1 @@
+"""Deferred work run by engines."""
