@@ -184,15 +184,10 @@ def _static_strings(node: ast.expr) -> list[str] | None:
     return None
 
 
-def _docstring_nodes(tree: ast.AST) -> set[int]:
-    ids: set[int] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
-            body = node.body
-            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
-                if isinstance(body[0].value.value, str):
-                    ids.add(id(body[0].value))
-    return ids
+def _mark_docstring(body: list[ast.stmt], docstrings: set[int]) -> None:
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        if isinstance(body[0].value.value, str):
+            docstrings.add(id(body[0].value))
 
 
 class _Collector(ast.NodeVisitor):
@@ -212,6 +207,9 @@ class _Collector(ast.NodeVisitor):
         self.type_checking = 0
         self.in_try = 0
         self.docstrings: set[int] = set()
+        # Dotted names mentioned inside each module-level class or function (delegation, helpers).
+        self.mentions: dict[int, set[str]] = {}
+        self._owner: set[str] | None = None
         self.string_context: dict[int, Literal["patch", "import_module"]] = {}
         self.awaited: set[int] = set()
 
@@ -268,7 +266,24 @@ class _Collector(ast.NodeVisitor):
         self.generic_visit(node)
         self.scope.pop()
 
+    def _own(self, node: ast.AST) -> set[str] | None:
+        """Start collecting mentions for a module-level class or function; return the outer owner."""
+        outer = self._owner
+        if self.scope[-1] == "module" and len(self.scope) == 1:
+            self._owner = self.mentions.setdefault(id(node), set())
+        return outer
+
+    def visit_Module(self, node: ast.Module) -> None:
+        _mark_docstring(node.body, self.docstrings)
+        self.generic_visit(node)
+
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+        _mark_docstring(node.body, self.docstrings)
+        outer = self._own(node)
+        self._visit_function(node)
+        self._owner = outer
+
+    def _visit_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         for d in node.decorator_list:
             self.visit(d)
         for default in [*node.args.defaults, *[d for d in node.args.kw_defaults if d is not None]]:
@@ -281,22 +296,29 @@ class _Collector(ast.NodeVisitor):
             self.visit(stmt)
         self.scope.pop()
 
-    visit_AsyncFunctionDef = visit_FunctionDef  # type: ignore[assignment]
+    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef) -> None:
+        _mark_docstring(node.body, self.docstrings)
+        outer = self._own(node)
+        self._visit_function(node)
+        self._owner = outer
 
     def visit_Lambda(self, node: ast.Lambda) -> None:
         self._scoped(node, "function")
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        _mark_docstring(node.body, self.docstrings)
         for d in node.decorator_list:
             self.visit(d)
         for b in node.bases:
             self.visit(b)
         for k in node.keywords:
             self.visit(k)
+        outer = self._own(node)
         self.scope.append("class")
         for stmt in node.body:
             self.visit(stmt)
         self.scope.pop()
+        self._owner = outer
 
     def visit_If(self, node: ast.If) -> None:
         if _is_type_checking(node.test):
@@ -321,6 +343,8 @@ class _Collector(ast.NodeVisitor):
     def visit_Name(self, node: ast.Name) -> None:
         if isinstance(node.ctx, ast.Load):
             self.name_loads.add(node.id)
+            if self._owner is not None:
+                self._owner.add(node.id)
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
         chain = dotted_name(node)
@@ -328,6 +352,9 @@ class _Collector(ast.NodeVisitor):
             root, _, rest = chain.partition(".")
             self.attr_chains.append((root, rest, node.lineno))
             self.name_loads.add(root)
+            if self._owner is not None:
+                self._owner.add(chain)
+                self._owner.add(root)
             return  # inner attributes are prefixes of this chain
         self.generic_visit(node)
 
@@ -367,7 +394,7 @@ class _Collector(ast.NodeVisitor):
 
 
 def _collect_module_level(
-    tree: ast.Module, module: str, is_package: bool
+    tree: ast.Module, module: str, is_package: bool, owned: dict[int, set[str]], has_star: bool
 ) -> tuple[list[Binding], list[str] | None, bool, list[ClassInfo], list[FunctionInfo]]:
     """Module-level bindings, ``__all__``, the re-export-only flag, classes and functions."""
     bindings: list[Binding] = []
@@ -390,15 +417,7 @@ def _collect_module_level(
             bind_targets(target.value, line, cond, tc)
 
     def mentions(node: ast.AST) -> frozenset[str]:
-        found: set[str] = set()
-        for sub in ast.walk(node):
-            if isinstance(sub, ast.Attribute):
-                d = dotted_name(sub)
-                if d:
-                    found.add(d)
-            elif isinstance(sub, ast.Name):
-                found.add(sub.id)
-        return frozenset(found)
+        return frozenset(owned.get(id(node), ()))
 
     def walk(body: list[ast.stmt], cond: bool, tc: bool) -> None:
         nonlocal all_names, all_dynamic, reexport_only
@@ -427,8 +446,7 @@ def _collect_module_level(
                     s.name for s in stmt.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))
                 )
                 bases = tuple(b for b in (dotted_name(x) for x in stmt.bases) if b)
-                body_mentions = frozenset().union(*(mentions(s) for s in stmt.body)) if stmt.body else frozenset()
-                classes.append(ClassInfo(stmt.name, stmt.lineno, bases, body_mentions, methods))
+                classes.append(ClassInfo(stmt.name, stmt.lineno, bases, mentions(stmt), methods))
             elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 reexport_only = False
                 bind(stmt.name, "def", "", stmt.lineno, cond, tc)
@@ -509,7 +527,6 @@ def _collect_module_level(
     walk(tree.body, False, False)
     if all_dynamic:
         all_names = None
-    has_star = any(isinstance(s, ast.ImportFrom) and any(a.name == "*" for a in s.names) for s in ast.walk(tree))
     if not bindings and not has_star:
         reexport_only = False
     return bindings, all_names, reexport_only, classes, functions
@@ -579,10 +596,11 @@ def analyze_source(data: bytes, path: str, module: str, is_package: bool) -> Mod
 
     lines = text.splitlines()
     collector = _Collector(module, is_package, lines)
-    collector.docstrings = _docstring_nodes(tree)
     collector.visit(tree)
-    bindings, all_names, reexport_only, classes, functions = _collect_module_level(tree, module, is_package)
     stars = tuple(i for i in collector.imports if i.is_star and i.scope == "module")
+    bindings, all_names, reexport_only, classes, functions = _collect_module_level(
+        tree, module, is_package, collector.mentions, bool(stars)
+    )
     attr_uses = tuple(
         AttrUse(root, rest, line)
         for root, rest, line in collector.attr_chains

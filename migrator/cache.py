@@ -56,15 +56,33 @@ class Cache:
             info = dataclasses.replace(info, path=path)
         return info
 
-    def put(self, key: str, info: ModuleInfo) -> None:
+    def prefilter_index(self, round_key: str) -> dict[str, tuple[tuple[int, int], bool, str | None]]:
+        """What an identical earlier scanning round decided per file: path -> ((mtime_ns, size),
+        wanted, content key). Anything unreadable or malformed gives an empty index."""
+        try:
+            blob = (self.dir / f"prefilter-{round_key}").read_bytes()
+            if not blob.startswith(_MAGIC):
+                return {}
+            data = pickle.loads(blob[len(_MAGIC) :])
+        except Exception:
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def save_prefilter_index(self, round_key: str, index: dict[str, tuple[tuple[int, int], bool, str | None]]) -> None:
+        self._write(self.dir / f"prefilter-{round_key}", pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def _write(self, target: Path, payload: bytes) -> None:
         if not self.enabled:
             return
-        target = self._path(key)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
             with os.fdopen(fd, "wb") as fh:
-                fh.write(_MAGIC + pickle.dumps((key, info), protocol=pickle.HIGHEST_PROTOCOL))
+                fh.write(_MAGIC + payload)
             os.replace(tmp, target)
         except OSError:
             return
+
+    def put(self, key: str, info: ModuleInfo) -> None:
+        if self.enabled:
+            self._write(self._path(key), pickle.dumps((key, info), protocol=pickle.HIGHEST_PROTOCOL))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 from collections.abc import Iterable, Iterator
@@ -88,13 +89,18 @@ def _walk(root: Path) -> Iterator[str]:
                 yield rel
 
 
+@functools.lru_cache(maxsize=64)
+def _root_parts(root: str) -> tuple[str, ...]:
+    return tuple(p for p in Path(root).as_posix().split("/") if p not in ("", "."))
+
+
 def module_name(rel: str, src_roots: Iterable[str]) -> tuple[str, bool]:
     """Module name of a repo-relative ``.py`` path under the most specific src root."""
     best: tuple[str, ...] | None = None
     best_depth = -1
     parts = tuple(rel[:-3].split("/"))
     for root in src_roots:
-        root_parts = tuple(p for p in Path(root).as_posix().split("/") if p not in ("", "."))
+        root_parts = _root_parts(root)
         if parts[: len(root_parts)] == root_parts and len(parts) > len(root_parts):
             rest = parts[len(root_parts) :]
             if len(root_parts) > best_depth:
@@ -116,7 +122,8 @@ def discover(config: Config) -> list[SourceFile]:
     if listing is None:
         candidates: Iterable[str] = _walk(root)
     else:
-        candidates = (p for p in listing if (root / p).is_file())
+        base = str(root)
+        candidates = (p for p in listing if p.endswith(".py") and os.path.isfile(os.path.join(base, p)))
     exclude = pathspec.GitIgnoreSpec.from_lines(config.exclude) if config.exclude else None
     files: list[SourceFile] = []
     for rel in candidates:

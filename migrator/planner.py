@@ -108,9 +108,10 @@ class Planner:
         words: set[str] = set()
 
         def add(sym: Symbol) -> None:
+            # A file can only use `module:Name` by writing Name (or a string naming the module).
             words.add(sym.name)
             words.add(sym.last)
-            words.add(module_tail(sym.module))
+            words.add(sym.module)
 
         for s in self.config.symbols:
             add(s.canonical)
@@ -147,13 +148,17 @@ class Planner:
         for _ in range(50):  # grows until nothing new is found; the bound only guards against bugs
             targets = self._relevant_targets(index)
             new_words: set[str] = set()
+            star_tails: set[str] = set()
             for module in list(index.modules):
                 for name in index.module_names(module):
                     res = index.resolve(module, name)
                     if res is not None and any(res.may_be(t) for t in targets):
+                        # Importers write the name; only `from module import *` does not.
                         new_words.add(name)
-                        new_words.add(module_tail(module))
-            if not self.scanner.scan(new_words):
+                        star_tails.add(module_tail(module))
+                        if index.modules[module].reexport_only:
+                            new_words.add(module)  # import_module("legacy.shim") and the like
+            if not self.scanner.scan(new_words, star_tails):
                 break
             index = Index(self.scanner.result.infos.values(), self._known)
         return index
