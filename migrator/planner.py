@@ -187,7 +187,6 @@ class Planner:
             deliberate = (
                 info.reexport_only
                 or any(b.kind == "alias" for b in binds)
-                or not binds  # through a star import: the module re-exports
                 or (info.all_names is not None and sym.attr in info.all_names)
             )
             if deliberate:
@@ -609,9 +608,11 @@ class Planner:
                     for cls in info.classes:
                         if cls.name == canon.attr and Symbol(info.module, cls.name) not in dups:
                             dups.append(Symbol(info.module, cls.name))
-            legacy, _ = self._legacy_paths(index, canon, ())
-            for sym in legacy:
-                if sym not in dups:
+            # `Alias = Factory` in an ordinary module is a duplicate; re-export modules only re-export.
+            for sym in index.aliases_of(canon)[0]:
+                info = index.modules[sym.module]
+                binds = index.bindings(sym.module).get(sym.attr, [])
+                if not info.reexport_only and any(b.kind == "alias" for b in binds) and sym not in dups:
                     dups.append(sym)
             out: list[Duplicate] = []
             for j, d in enumerate(dups):
