@@ -29,6 +29,7 @@ class ImportFinding:
     status: ImportStatus
     scope: Literal["module", "class", "function"]
     context: tuple[str, ...] = ()  # "type_checking", "try"
+    reason: str = ""  # why a kept import is kept
 
 
 @dataclass(frozen=True, slots=True)

@@ -203,12 +203,27 @@ class Planner:
         }
         return sorted(legacy), sorted(s for s in conditional if s not in configured and s not in derived)
 
+    def _name_taken(self, index: Index, info: ModuleInfo, name: str, target: Target) -> bool:
+        """Is ``name`` bound in this file to something other than ``target`` (so an ``as`` alias of
+        the canonical symbol cannot become its canonical name)?"""
+        if info.module:
+            for b in index.bindings(info.module).get(name, []):
+                if b.kind in ("def", "class", "other"):
+                    return True
+        ns = _Namespace(index, info)
+        entry = ns.locals.get(name)
+        if entry is not None:
+            res, _ = ns.resolve(name)
+            return res is None or res.target != target
+        return False
+
     def _imports_of(
-        self, index: Index, info: ModuleInfo, target: Target, legacy: set[str]
+        self, index: Index, info: ModuleInfo, target: Target, legacy: set[str], rename_aliases: bool = True
     ) -> Iterable[tuple[ImportFinding, bool]]:
         """Imports of ``target`` in one file: (finding, conditional)."""
         ns_loads = info.name_loads
         own = index.bindings(info.module) if info.module else {}
+        taken: bool | None = None
         import_groups: dict[str, list[tuple[ImportStmt, ImportedName]]] = {}
         for stmt in info.imports:
             if stmt.kind == "import":
@@ -224,6 +239,18 @@ class Planner:
             return "kept" if stmt.keep else "fragmented"
 
         def finding(stmt: ImportStmt, pattern: str, form: Literal["from", "import", "star"], via: str, local: str, canonical: bool) -> ImportFinding:
+            nonlocal taken
+            state = status(stmt, canonical)
+            reason = "# migrator: keep" if state == "kept" else ""
+            if state == "fragmented" and form == "from" and local != target.attr and stmt.level == 0 and stmt.module == target.module:
+                # Only the local name is off: it stays when renaming is off or the name is taken.
+                if not rename_aliases:
+                    state, reason = "kept", "rename_aliases = false"
+                else:
+                    if taken is None:
+                        taken = self._name_taken(index, info, target.attr, target)
+                    if taken:
+                        state, reason = "kept", f"'{target.attr}' is bound to something else here"
             return ImportFinding(
                 path=info.path,
                 line=stmt.line,
@@ -231,9 +258,10 @@ class Planner:
                 form=form,
                 via=via,
                 local=local,
-                status=status(stmt, canonical),
+                status=state,
                 scope=stmt.scope,
                 context=context(stmt),
+                reason=reason,
             )
 
         for stmt in info.imports:
@@ -331,7 +359,7 @@ class Planner:
             for info in sorted(infos.values(), key=lambda x: x.path):
                 if not info.ok or info.module == target.module:
                     continue
-                for imp, is_cond in self._imports_of(index, info, target, legacy_set):
+                for imp, is_cond in self._imports_of(index, info, target, legacy_set, sc.rename_aliases):
                     if is_cond:
                         cond_imports.append(imp)
                         continue
@@ -425,6 +453,24 @@ class Planner:
         ]
 
         factories, factory_calls = self._factories(index, infos.values())
+        for fr in factories:
+            canon = Symbol.parse(fr.canonical)
+            canon_target = Target(canon.module, canon.attr, "class")
+            alias_dups = {d.symbol for d in fr.duplicates if d.kind == "alias"}
+            if not alias_dups:
+                continue
+            names = {Symbol.parse(a).attr for a in alias_dups}
+            for info in sorted(infos.values(), key=lambda x: x.path):
+                if not info.ok or info.skip_file or info.reexport_only or not (names & info.name_loads):
+                    continue
+                vias = {
+                    imp.via
+                    for imp, cond in self._imports_of(index, info, canon_target, alias_dups)
+                    if not cond and imp.status == "fragmented" and imp.via in alias_dups
+                }
+                if vias:
+                    specs_symbols.setdefault(info.path, []).append(SymbolTarget(fr.canonical, frozenset(vias), True))
+                    file_work.add(info.path)
         calls_reports, call_rewrites = self._calls(index, infos.values())
         for path in factory_calls:
             file_work.add(path)

@@ -38,6 +38,7 @@ def _symbol(s: SymbolReport) -> dict[str, Any]:
             "status": i.status,
             "scope": i.scope,
             "context": list(i.context),
+            "reason": i.reason,
         }
 
     return {
