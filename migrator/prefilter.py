@@ -65,6 +65,10 @@ def _headers(data: bytes) -> list[tuple[int, int, bytes]]:
 
 def may_have_shared_state(data: bytes) -> bool:
     """Could ``detectors.find_shared_state`` find anything in this file?"""
+    if not data.isascii():
+        # Identifiers are NFKC-normalised (a fullwidth ｌｉｓｔ() is list()): use the detector's own
+        # exhaustive prefilter for the rare files with non-ASCII bytes.
+        return detectors.SHARED_STATE_PREFILTER.search(data) is not None
     headers: list[tuple[int, int, bytes]] | None = None
     positions: list[int] = []
     for m in _CONTAINER_RHS.finditer(data):
@@ -99,6 +103,8 @@ _INSTANCE_NAME = re.compile(rb"(?i)instance")
 
 def may_have_singleton(data: bytes) -> bool:
     """Could ``detectors.find_singletons`` find anything in this file? Substring checks first."""
+    if not data.isascii():
+        return detectors.SINGLETON_PREFILTER.search(data) is not None
     if (b"ingle" in data or b"INGLE" in data) and _SINGLETON_NAME.search(data):
         return True  # a @singleton-style decorator
     if b"__new__" in data and _INSTANCE_NAME.search(data):
