@@ -8,10 +8,10 @@ configuration; resolution across modules happens in ``index.py``.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import re
 import sys
 import warnings
-import dataclasses
 from dataclasses import dataclass
 from typing import Literal
 
@@ -185,9 +185,13 @@ def _static_strings(node: ast.expr) -> list[str] | None:
 
 
 def _mark_docstring(body: list[ast.stmt], docstrings: set[int]) -> None:
-    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
-        if isinstance(body[0].value.value, str):
-            docstrings.add(id(body[0].value))
+    first = body[0] if body else None
+    if (
+        isinstance(first, ast.Expr)
+        and isinstance(first.value, ast.Constant)
+        and isinstance(first.value.value, str)
+    ):
+        docstrings.add(id(first.value))
 
 
 class _Collector(ast.NodeVisitor):
@@ -216,7 +220,11 @@ class _Collector(ast.NodeVisitor):
     # -- imports -------------------------------------------------------------------------------
     def _keep(self, node: ast.stmt) -> bool:
         end = getattr(node, "end_lineno", None) or node.lineno
-        return any(KEEP_RE.search(self.lines[i - 1]) for i in range(node.lineno, end + 1) if i <= len(self.lines))
+        return any(
+            KEEP_RE.search(self.lines[i - 1])
+            for i in range(node.lineno, end + 1)
+            if i <= len(self.lines)
+        )
 
     def _record(self, node: ast.Import | ast.ImportFrom) -> None:
         if isinstance(node, ast.Import):
@@ -337,7 +345,7 @@ class _Collector(ast.NodeVisitor):
         self.generic_visit(node)
         self.in_try -= 1
 
-    visit_TryStar = visit_Try  # type: ignore[assignment]
+    visit_TryStar = visit_Try
 
     # -- uses ----------------------------------------------------------------------------------
     def visit_Name(self, node: ast.Name) -> None:
@@ -384,7 +392,9 @@ class _Collector(ast.NodeVisitor):
             and id(node) not in self.docstrings
             and is_dotted(value)
         ):
-            self.strings.append(StringRef(value, node.lineno, self.string_context.get(id(node), "other")))
+            self.strings.append(
+                StringRef(value, node.lineno, self.string_context.get(id(node), "other"))
+            )
 
     def visit_JoinedStr(self, node: ast.JoinedStr) -> None:
         # Parts of f-strings are not string references; their expressions still count.
@@ -443,23 +453,25 @@ def _collect_module_level(
                 reexport_only = False
                 bind(stmt.name, "class", "", stmt.lineno, cond, tc)
                 methods = tuple(
-                    s.name for s in stmt.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))
+                    s.name
+                    for s in stmt.body
+                    if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))
                 )
                 bases = tuple(b for b in (dotted_name(x) for x in stmt.bases) if b)
                 classes.append(ClassInfo(stmt.name, stmt.lineno, bases, mentions(stmt), methods))
             elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 reexport_only = False
                 bind(stmt.name, "def", "", stmt.lineno, cond, tc)
-                a = stmt.args
+                sig = stmt.args
                 functions.append(
                     FunctionInfo(
                         stmt.name,
                         stmt.lineno,
                         mentions(stmt),
-                        params=tuple(x.arg for x in [*a.posonlyargs, *a.args]),
-                        kwonly=tuple(x.arg for x in a.kwonlyargs),
-                        varargs=a.vararg is not None,
-                        varkw=a.kwarg is not None,
+                        params=tuple(x.arg for x in [*sig.posonlyargs, *sig.args]),
+                        kwonly=tuple(x.arg for x in sig.kwonlyargs),
+                        varargs=sig.vararg is not None,
+                        varkw=sig.kwarg is not None,
                     )
                 )
             elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
@@ -517,13 +529,16 @@ def _collect_module_level(
                 walk(stmt.orelse, True, tc)
             elif isinstance(stmt, ast.Expr):
                 is_doc = i == 0 and isinstance(stmt.value, ast.Constant)
-                is_warn = isinstance(stmt.value, ast.Call) and (dotted_name(stmt.value.func) or "").endswith("warn")
+                is_warn = isinstance(stmt.value, ast.Call) and (
+                    dotted_name(stmt.value.func) or ""
+                ).endswith("warn")
                 if not (is_doc or is_warn):
                     reexport_only = False
             elif isinstance(stmt, (ast.Pass, ast.Raise)):
                 continue
             else:
                 reexport_only = False
+
     walk(tree.body, False, False)
     if all_dynamic:
         all_names = None
@@ -606,8 +621,12 @@ def analyze_source(data: bytes, path: str, module: str, is_package: bool) -> Mod
         for root, rest, line in collector.attr_chains
         if root in collector.import_locals
     )
-    singletons = detectors.find_singletons(tree) if detectors.SINGLETON_PREFILTER.search(data) else ()
-    shared = detectors.find_shared_state(tree) if detectors.SHARED_STATE_PREFILTER.search(data) else ()
+    singletons = (
+        detectors.find_singletons(tree) if detectors.SINGLETON_PREFILTER.search(data) else ()
+    )
+    shared = (
+        detectors.find_shared_state(tree) if detectors.SHARED_STATE_PREFILTER.search(data) else ()
+    )
     return ModuleInfo(
         path=path,
         module=module,

@@ -56,7 +56,9 @@ class Cache:
             info = dataclasses.replace(info, path=path)
         return info
 
-    def prefilter_index(self, round_key: str) -> dict[str, tuple[tuple[int, int], bool, str | None]]:
+    def prefilter_index(
+        self, round_key: str
+    ) -> dict[str, tuple[tuple[int, int], bool, str | None]]:
         """What an identical earlier scanning round decided per file: path -> ((mtime_ns, size),
         wanted, content key). Anything unreadable or malformed gives an empty index."""
         try:
@@ -68,8 +70,13 @@ class Cache:
             return {}
         return data if isinstance(data, dict) else {}
 
-    def save_prefilter_index(self, round_key: str, index: dict[str, tuple[tuple[int, int], bool, str | None]]) -> None:
-        self._write(self.dir / f"prefilter-{round_key}", pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
+    def save_prefilter_index(
+        self, round_key: str, index: dict[str, tuple[tuple[int, int], bool, str | None]]
+    ) -> None:
+        self._write(
+            self.dir / f"prefilter-{round_key}",
+            pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL),
+        )
 
     def _write(self, target: Path, payload: bytes) -> None:
         if not self.enabled:
@@ -85,4 +92,6 @@ class Cache:
 
     def put(self, key: str, info: ModuleInfo) -> None:
         if self.enabled:
-            self._write(self._path(key), pickle.dumps((key, info), protocol=pickle.HIGHEST_PROTOCOL))
+            self._write(
+                self._path(key), pickle.dumps((key, info), protocol=pickle.HIGHEST_PROTOCOL)
+            )

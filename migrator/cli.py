@@ -10,10 +10,10 @@ import functools
 import json
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from collections.abc import Callable
 from typing import Annotated, Any, Literal, TypeVar
 
 import typer
@@ -112,9 +112,21 @@ def _globals(ctx: typer.Context) -> Globals:
     )
 
 
-ConfigOpt = Annotated[Path | None, typer.Option("--config", help="Config file (default: migrator.toml or pyproject.toml in PATH).")]
-JobsOpt = Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes (default: CPU count; 1 runs in-process).")]
-NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Do not read or write .migrator/cache.")]
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--config", help="Config file (default: migrator.toml or pyproject.toml in PATH)."
+    ),
+]
+JobsOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--jobs", "-j", min=1, help="Worker processes (default: CPU count; 1 runs in-process)."
+    ),
+]
+NoCacheOpt = Annotated[
+    bool, typer.Option("--no-cache", help="Do not read or write .migrator/cache.")
+]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or status on stderr.")]
 
 
@@ -124,7 +136,9 @@ def _root(path: Path) -> Path:
     return path.resolve()
 
 
-def _plan(ctx: typer.Context, path: Path, strings: Literal["code", "all"] = "code") -> tuple[Plan, Globals]:
+def _plan(
+    ctx: typer.Context, path: Path, strings: Literal["code", "all"] = "code"
+) -> tuple[Plan, Globals]:
     g = _globals(ctx)
     root = _root(path)
     bar = _ProgressBar(g.quiet)
@@ -140,15 +154,23 @@ def _plan(ctx: typer.Context, path: Path, strings: Literal["code", "all"] = "cod
     if not g.quiet:
         err = _err()
         for u in plan.report.unparseable:
-            err.print(f"[yellow]warning[/yellow]: {u.path}:{u.line}: {u.error} (skipped)", markup=True, highlight=False)
+            err.print(
+                f"[yellow]warning[/yellow]: {u.path}:{u.line}: {u.error} (skipped)",
+                markup=True,
+                highlight=False,
+            )
     return plan, g
 
 
-def _patches(ctx: typer.Context, path: Path, strings: Strings, retire_shims: bool) -> tuple[Plan, PatchSet, Globals]:
-    plan, g = _plan(ctx, path, strings.value)  # type: ignore[arg-type]
+def _patches(
+    ctx: typer.Context, path: Path, strings: Strings, retire_shims: bool
+) -> tuple[Plan, PatchSet, Globals]:
+    plan, g = _plan(ctx, path, "all" if strings is Strings.all else "code")
     bar = _ProgressBar(g.quiet)
     try:
-        patchset = compute_patches(_root(path), plan, jobs=g.jobs, retire_shims=retire_shims, progress=bar)
+        patchset = compute_patches(
+            _root(path), plan, jobs=g.jobs, retire_shims=retire_shims, progress=bar
+        )
     finally:
         bar.close()
     if not g.quiet:
@@ -164,7 +186,9 @@ def _patches(ctx: typer.Context, path: Path, strings: Strings, retire_shims: boo
 def _summary(patchset: PatchSet) -> list[dict[str, Any]]:
     out = []
     for p in patchset.patches:
-        out.append({"path": p.path, "kind": p.kind, "old_sha256": p.old_hash, "new_sha256": p.new_hash})
+        out.append(
+            {"path": p.path, "kind": p.kind, "old_sha256": p.old_hash, "new_sha256": p.new_hash}
+        )
     return out
 
 
@@ -213,7 +237,9 @@ def plan(
     quiet: QuietOpt = False,
     path: PathArg = Path("."),
     format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
-    baseline: Annotated[Path | None, typer.Option("--baseline", help="A previous JSON report to compare with.")] = None,
+    baseline: Annotated[
+        Path | None, typer.Option("--baseline", help="A previous JSON report to compare with.")
+    ] = None,
 ) -> None:
     """Report every fragmented import, duplicate factory, singleton, cross-service import and shared state."""
     base = load_baseline(baseline) if baseline else None
@@ -245,9 +271,9 @@ def check(
     """Plan, then exit 1 when any [thresholds] value is exceeded (each is named on stderr)."""
     base = load_baseline(baseline) if baseline else None
     result, g = _plan(ctx, path)
-    config = load_config(_root(path), g.config)
+    cfg = load_config(_root(path), g.config)
     _render(result, format, base)
-    failures = check_thresholds(result.report, config.thresholds)
+    failures = check_thresholds(result.report, cfg.thresholds)
     err = _err()
     for line in failures:
         err.print(f"threshold exceeded: {line}", markup=False)
@@ -266,12 +292,24 @@ def diff(
     no_cache: NoCacheOpt = False,
     quiet: QuietOpt = False,
     path: PathArg = Path("."),
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write one combined patch here.")] = None,
-    patch_dir: Annotated[Path | None, typer.Option("--patch-dir", help="Write one .patch per file here.")] = None,
-    exit_code: Annotated[bool, typer.Option("--exit-code", help="Exit 1 when there are changes.")] = False,
-    retire_shims: Annotated[bool, typer.Option("--retire-shims", help="Also delete shims nothing uses any more.")] = False,
-    strings: Annotated[Strings, typer.Option("--strings", help="'all' also rewrites docstrings and comments.")] = Strings.code,
-    as_json: Annotated[bool, typer.Option("--json", help="A machine-readable summary on stdout.")] = False,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write one combined patch here.")
+    ] = None,
+    patch_dir: Annotated[
+        Path | None, typer.Option("--patch-dir", help="Write one .patch per file here.")
+    ] = None,
+    exit_code: Annotated[
+        bool, typer.Option("--exit-code", help="Exit 1 when there are changes.")
+    ] = False,
+    retire_shims: Annotated[
+        bool, typer.Option("--retire-shims", help="Also delete shims nothing uses any more.")
+    ] = False,
+    strings: Annotated[
+        Strings, typer.Option("--strings", help="'all' also rewrites docstrings and comments.")
+    ] = Strings.code,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="A machine-readable summary on stdout.")
+    ] = False,
 ) -> None:
     """Dry run: the unified diffs the migration would apply (nothing is written to the repository)."""
     _, patchset, g = _patches(ctx, path, strings, retire_shims)
@@ -281,9 +319,16 @@ def diff(
     if patch_dir is not None:
         write_patch_dir(patches, patch_dir)
     if as_json:
-        doc = {"changed": len(patches), "files": _summary(patchset), "errors": [{"path": o.path, "line": o.error_line, "error": o.error} for o in patchset.errors]}
-        for entry, p in zip(doc["files"], patches):  # type: ignore[arg-type]
+        files = _summary(patchset)
+        for entry, p in zip(files, patches, strict=True):
             entry["diff"] = unified_diff(p).decode("utf-8", "replace")
+        doc = {
+            "changed": len(patches),
+            "files": files,
+            "errors": [
+                {"path": o.path, "line": o.error_line, "error": o.error} for o in patchset.errors
+            ],
+        }
         sys.stdout.write(json.dumps(doc, indent=2) + "\n")
     elif output is None and patch_dir is None:
         _print_patches(patches)
@@ -314,7 +359,11 @@ class _Interactive:
         self.console = _out()
 
     def _ask(self) -> str:
-        self.console.print("Apply this change? [y]es [n]o [a]ll remaining [q]uit [d]iff again ", end="", markup=False)
+        self.console.print(
+            "Apply this change? [y]es [n]o [a]ll remaining [q]uit [d]iff again ",
+            end="",
+            markup=False,
+        )
         sys.stdout.flush()
         line = sys.stdin.readline()
         if not line:
@@ -358,15 +407,32 @@ def apply(
     no_cache: NoCacheOpt = False,
     quiet: QuietOpt = False,
     path: PathArg = Path("."),
-    interactive: Annotated[bool, typer.Option("--interactive", "-i", help="Confirm each file.")] = False,
-    branch: Annotated[str | None, typer.Option("--branch", help="Create and switch to this new branch first.")] = None,
-    commit: Annotated[bool, typer.Option("--commit", help="Commit exactly the changed files.")] = False,
-    message: Annotated[str | None, typer.Option("--message", "-m", help="Commit message (default: generated).")] = None,
-    verify: Annotated[str | None, typer.Option("--verify", help="Run this command after writing; roll back if it fails.")] = None,
-    allow_dirty: Annotated[bool, typer.Option("--allow-dirty", help="Write files that have uncommitted changes.")] = False,
-    retire_shims: Annotated[bool, typer.Option("--retire-shims", help="Delete shims nothing uses any more.")] = False,
+    interactive: Annotated[
+        bool, typer.Option("--interactive", "-i", help="Confirm each file.")
+    ] = False,
+    branch: Annotated[
+        str | None, typer.Option("--branch", help="Create and switch to this new branch first.")
+    ] = None,
+    commit: Annotated[
+        bool, typer.Option("--commit", help="Commit exactly the changed files.")
+    ] = False,
+    message: Annotated[
+        str | None, typer.Option("--message", "-m", help="Commit message (default: generated).")
+    ] = None,
+    verify: Annotated[
+        str | None,
+        typer.Option("--verify", help="Run this command after writing; roll back if it fails."),
+    ] = None,
+    allow_dirty: Annotated[
+        bool, typer.Option("--allow-dirty", help="Write files that have uncommitted changes.")
+    ] = False,
+    retire_shims: Annotated[
+        bool, typer.Option("--retire-shims", help="Delete shims nothing uses any more.")
+    ] = False,
     strings: Annotated[Strings, typer.Option("--strings")] = Strings.code,
-    as_json: Annotated[bool, typer.Option("--json", help="A machine-readable summary on stdout.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="A machine-readable summary on stdout.")
+    ] = False,
 ) -> None:
     """Write the changes, recording a run that `migrator rollback` can undo."""
     root = _root(path)
@@ -374,7 +440,9 @@ def apply(
     patches = list(patchset.patches)
     err = _err()
     confirm = _Interactive(len(patches)) if interactive else None
-    options = ApplyOptions(allow_dirty=allow_dirty, branch=branch, commit=commit, message=message, verify=verify)
+    options = ApplyOptions(
+        allow_dirty=allow_dirty, branch=branch, commit=commit, message=message, verify=verify
+    )
     result = apply_patches(root, patches, options, confirm=confirm)
     if as_json:
         sys.stdout.write(
@@ -386,7 +454,10 @@ def apply(
                     "skipped": list(result.skipped),
                     "branch": result.branch,
                     "commit": result.commit,
-                    "errors": [{"path": o.path, "line": o.error_line, "error": o.error} for o in patchset.errors],
+                    "errors": [
+                        {"path": o.path, "line": o.error_line, "error": o.error}
+                        for o in patchset.errors
+                    ],
                 },
                 indent=2,
             )
@@ -398,7 +469,8 @@ def apply(
         else:
             err.print(
                 f"run {result.run_id}: {len(result.written)} written, {len(result.deleted)} deleted, "
-                f"{len(result.skipped)} skipped" + (f", committed {result.commit[:10]}" if result.commit else "")
+                f"{len(result.skipped)} skipped"
+                + (f", committed {result.commit[:10]}" if result.commit else "")
             )
             err.print(f"undo with: migrator rollback {result.run_id}", markup=False)
 
@@ -409,9 +481,13 @@ DirOpt = Annotated[Path, typer.Option("--directory", "-C", help="Repository root
 @app.command("rollback")
 @_domain_errors
 def rollback_cmd(
-    run_id: Annotated[str | None, typer.Argument(help="Run to undo (default: the last one).")] = None,
+    run_id: Annotated[
+        str | None, typer.Argument(help="Run to undo (default: the last one).")
+    ] = None,
     directory: DirOpt = Path("."),
-    force: Annotated[bool, typer.Option("--force", help="Restore even files changed after the run.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Restore even files changed after the run.")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Undo a run: restore every file byte-for-byte (a committed run gets a revert commit)."""
@@ -439,11 +515,20 @@ def rollback_cmd(
 
 @app.command()
 @_domain_errors
-def runs(directory: DirOpt = Path("."), as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+def runs(
+    directory: DirOpt = Path("."), as_json: Annotated[bool, typer.Option("--json")] = False
+) -> None:
     """List recorded runs (id, time, files, status)."""
     infos = list_runs(_root(directory))
     if as_json:
-        sys.stdout.write(json.dumps([i.to_json() if hasattr(i, "to_json") else i.__dict__ for i in infos], indent=2, default=str) + "\n")
+        sys.stdout.write(
+            json.dumps(
+                [i.to_json() if hasattr(i, "to_json") else i.__dict__ for i in infos],
+                indent=2,
+                default=str,
+            )
+            + "\n"
+        )
         return
     out = _out()
     if not infos:
@@ -462,7 +547,9 @@ def init(
     no_cache: NoCacheOpt = False,
     quiet: QuietOpt = False,
     path: PathArg = Path("."),
-    stdout: Annotated[bool, typer.Option("--stdout", help="Print the proposal instead of writing migrator.toml.")] = False,
+    stdout: Annotated[
+        bool, typer.Option("--stdout", help="Print the proposal instead of writing migrator.toml.")
+    ] = False,
 ) -> None:
     """Propose a migrator.toml from what discovery finds (never overwrites an existing file)."""
     from migrator.proposer import propose
@@ -471,7 +558,9 @@ def init(
     root = _root(path)
     target = root / "migrator.toml"
     if target.exists() and not stdout:
-        raise MigratorError(f"{target}: already exists (not overwritten); use --stdout to see the proposal")
+        raise MigratorError(
+            f"{target}: already exists (not overwritten); use --stdout to see the proposal"
+        )
     text = propose(root, jobs=g.jobs, use_cache=g.use_cache)
     if stdout:
         sys.stdout.write(text)

@@ -114,7 +114,9 @@ class _Reader:
             if key not in allowed:
                 raise self.fail(key, f"unknown key (expected one of: {', '.join(sorted(allowed))})")
 
-    def str_list(self, table: Mapping[str, Any], key: str, default: tuple[str, ...] = ()) -> tuple[str, ...]:
+    def str_list(
+        self, table: Mapping[str, Any], key: str, default: tuple[str, ...] = ()
+    ) -> tuple[str, ...]:
         if key not in table:
             return default
         value = table[key]
@@ -144,7 +146,9 @@ class _Reader:
     def symbol_list(self, table: Mapping[str, Any], key: str) -> tuple[Symbol, ...]:
         return tuple(self.parse_symbol(key, v) for v in self.str_list(table, key))
 
-    def str_map(self, table: Mapping[str, Any], key: str, *, identifiers: bool = True) -> tuple[tuple[str, str], ...]:
+    def str_map(
+        self, table: Mapping[str, Any], key: str, *, identifiers: bool = True
+    ) -> tuple[tuple[str, str], ...]:
         value = table.get(key, {})
         if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
             raise self.fail(key, "must be a table of strings")
@@ -155,7 +159,9 @@ class _Reader:
         return tuple(value.items())
 
 
-def _tables(reader: _Reader, raw: Mapping[str, Any], key: str) -> list[tuple[_Reader, Mapping[str, Any]]]:
+def _tables(
+    reader: _Reader, raw: Mapping[str, Any], key: str
+) -> list[tuple[_Reader, Mapping[str, Any]]]:
     value = raw.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
         raise reader.fail(key, f"must be an array of tables ([[{key}]])")
@@ -180,7 +186,9 @@ def parse_config(raw: Mapping[str, Any], root: Path, source: Path) -> Config:
     symbols: list[SymbolConfig] = []
     for r, t in _tables(top, raw, "symbols"):
         r.check_keys(t, _SYMBOL_KEYS)
-        construct = r.parse_symbol("construct_via", t["construct_via"]) if "construct_via" in t else None
+        construct = (
+            r.parse_symbol("construct_via", t["construct_via"]) if "construct_via" in t else None
+        )
         symbols.append(
             SymbolConfig(
                 canonical=r.symbol(t, "canonical"),
@@ -216,7 +224,13 @@ def parse_config(raw: Mapping[str, Any], root: Path, source: Path) -> Config:
             if not d.isidentifier():
                 raise r.fail("drop", f"{d!r} is not a Python identifier")
         calls.append(
-            CallConfig(old=r.symbol(t, "old"), new=r.symbol(t, "new"), args=r.str_map(t, "args"), drop=drop, add=add)
+            CallConfig(
+                old=r.symbol(t, "old"),
+                new=r.symbol(t, "new"),
+                args=r.str_map(t, "args"),
+                drop=drop,
+                add=add,
+            )
         )
 
     thresholds = Thresholds()
@@ -257,7 +271,8 @@ def parse_config(raw: Mapping[str, Any], root: Path, source: Path) -> Config:
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as fh:
-            return tomllib.load(fh)
+            data: dict[str, Any] = tomllib.load(fh)
+            return data
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
     except tomllib.TOMLDecodeError as exc:

@@ -15,8 +15,23 @@ from migrator.config import Config
 
 # Directories never worth scanning when git does not tell us what to skip.
 _SKIP_DIRS = frozenset(
-    {".git", ".hg", ".svn", ".migrator", "__pycache__", "node_modules", ".venv", "venv", ".tox", ".nox",
-     ".mypy_cache", ".ruff_cache", ".pytest_cache", ".eggs", "site-packages"}
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        ".migrator",
+        "__pycache__",
+        "node_modules",
+        ".venv",
+        "venv",
+        ".tox",
+        ".nox",
+        ".mypy_cache",
+        ".ruff_cache",
+        ".pytest_cache",
+        ".eggs",
+        "site-packages",
+    }
 )
 
 
@@ -33,7 +48,17 @@ def _git_listing(root: Path) -> list[str] | None:
     """Tracked and untracked-but-not-ignored files below ``root`` (relative), or None outside git."""
     try:
         proc = subprocess.run(
-            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--deduplicate", "--", "."],
+            [
+                "git",
+                "ls-files",
+                "-z",
+                "--cached",
+                "--others",
+                "--exclude-standard",
+                "--deduplicate",
+                "--",
+                ".",
+            ],
             cwd=root,
             capture_output=True,
             check=False,
@@ -45,7 +70,7 @@ def _git_listing(root: Path) -> list[str] | None:
     return [p for p in proc.stdout.decode("utf-8", "surrogateescape").split("\0") if p]
 
 
-def _gitignore_spec(directory: Path) -> pathspec.PathSpec | None:
+def _gitignore_spec(directory: Path) -> pathspec.GitIgnoreSpec | None:
     ignore = directory / ".gitignore"
     if not ignore.is_file():
         return None
@@ -58,7 +83,7 @@ def _gitignore_spec(directory: Path) -> pathspec.PathSpec | None:
 
 def _walk(root: Path) -> Iterator[str]:
     """Walk ``root`` honouring every .gitignore on the way (used outside a git work tree)."""
-    specs: list[tuple[str, pathspec.PathSpec]] = []  # (relative dir prefix, spec)
+    specs: list[tuple[str, pathspec.GitIgnoreSpec]] = []  # (relative dir prefix, spec)
 
     def ignored(rel: str, is_dir: bool) -> bool:
         for prefix, spec in specs:
@@ -123,7 +148,9 @@ def discover(config: Config) -> list[SourceFile]:
         candidates: Iterable[str] = _walk(root)
     else:
         base = str(root)
-        candidates = (p for p in listing if p.endswith(".py") and os.path.isfile(os.path.join(base, p)))
+        candidates = (
+            p for p in listing if p.endswith(".py") and os.path.isfile(os.path.join(base, p))
+        )
     exclude = pathspec.GitIgnoreSpec.from_lines(config.exclude) if config.exclude else None
     files: list[SourceFile] = []
     for rel in candidates:

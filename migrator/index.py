@@ -131,10 +131,18 @@ class Index:
                 res = nxt
             else:
                 tail = ".".join(rest.split(".")[i:])
-                return Resolution(Target(target.module, f"{target.attr}.{tail}", "attribute"), conditional)
-        return Resolution(res.target, conditional, res.alternatives) if conditional != res.conditional else res
+                return Resolution(
+                    Target(target.module, f"{target.attr}.{tail}", "attribute"), conditional
+                )
+        return (
+            Resolution(res.target, conditional, res.alternatives)
+            if conditional != res.conditional
+            else res
+        )
 
-    def _resolve(self, module: str, name: str, seen: frozenset[tuple[str, str]]) -> Resolution | None:
+    def _resolve(
+        self, module: str, name: str, seen: frozenset[tuple[str, str]]
+    ) -> Resolution | None:
         key = (module, name)
         if key in self._cache:
             return self._cache[key]

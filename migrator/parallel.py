@@ -24,7 +24,9 @@ def default_jobs() -> int:
 
 
 def _context() -> multiprocessing.context.BaseContext:
-    if sys.platform == "linux":
+    if "fork" in multiprocessing.get_all_start_methods() and not sys.platform.startswith(
+        ("darwin", "win")
+    ):
         # fork: workers inherit the imported modules, so starting one costs milliseconds.
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")

@@ -49,10 +49,20 @@ def _transform(task: tuple[str, FileSpec]) -> FileOutcome:
         data = Path(full).read_bytes()
         mode = os.stat(full).st_mode
     except OSError as exc:
-        return FileOutcome(spec.path, None, None, None, error=f"cannot read: {exc.strerror}", error_line=1)
+        return FileOutcome(
+            spec.path, None, None, None, error=f"cannot read: {exc.strerror}", error_line=1
+        )
     result = transform_source(data, spec)
     if result.new is None:
-        return FileOutcome(spec.path, data, None, mode, result.notes, result.error or "cannot transform", result.error_line or 1)
+        return FileOutcome(
+            spec.path,
+            data,
+            None,
+            mode,
+            result.notes,
+            result.error or "cannot transform",
+            result.error_line or 1,
+        )
     return FileOutcome(spec.path, data, result.new, mode, result.notes)
 
 

@@ -97,10 +97,14 @@ def _walk_modules(index: Index, base: str, attrs: str) -> tuple[Resolution | Non
 
 
 class Planner:
-    def __init__(self, config: Config, options: PlanOptions, progress: Progress | None = None) -> None:
+    def __init__(
+        self, config: Config, options: PlanOptions, progress: Progress | None = None
+    ) -> None:
         self.config = config
         self.options = options
-        self.scanner = Scanner(config, jobs=options.jobs, use_cache=options.use_cache, progress=progress)
+        self.scanner = Scanner(
+            config, jobs=options.jobs, use_cache=options.use_cache, progress=progress
+        )
         self.notes: list[Finding] = []
 
     # -- scanning ----------------------------------------------------------------------------
@@ -167,10 +171,14 @@ class Planner:
     def _require(self, index: Index, key: str, sym: Symbol, *, defined: bool = True) -> Target:
         where = self.config.source or Path("migrator.toml")
         if not index.has_module(sym.module):
-            raise ConfigError(f"{where}: {key}: '{sym}' not found: no module {sym.module} in the repository")
+            raise ConfigError(
+                f"{where}: {key}: '{sym}' not found: no module {sym.module} in the repository"
+            )
         res = index.resolve_path(sym.module, sym.attr)
         if res is None or res.target.kind == "external":
-            raise ConfigError(f"{where}: {key}: '{sym}' not found: {sym.module} does not define {sym.attr}")
+            raise ConfigError(
+                f"{where}: {key}: '{sym}' not found: {sym.module} does not define {sym.attr}"
+            )
         if defined and res.target.symbol != sym:
             raise ConfigError(
                 f"{where}: {key}: '{sym}' is not defined there: it resolves to '{res.target}', use that"
@@ -178,7 +186,9 @@ class Planner:
         return res.target
 
     # -- findings ----------------------------------------------------------------------------
-    def _legacy_paths(self, index: Index, target: Target, configured: Iterable[Symbol]) -> tuple[list[Symbol], list[Symbol]]:
+    def _legacy_paths(
+        self, index: Index, target: Target, configured: Iterable[Symbol]
+    ) -> tuple[list[Symbol], list[Symbol]]:
         always, conditional = index.aliases_of(target)
         legacy: list[Symbol] = []
         for sym in always:
@@ -197,11 +207,17 @@ class Planner:
         cond_set = {str(s) for s in conditional}
         # `from compat import Engine as CE` in a consumer is conditional only because compat:Engine is.
         derived = {
-            s for s in conditional
-            if all(b.kind == "from" and b.target in cond_set for b in index.bindings(s.module).get(s.attr, []))
+            s
+            for s in conditional
+            if all(
+                b.kind == "from" and b.target in cond_set
+                for b in index.bindings(s.module).get(s.attr, [])
+            )
             and index.bindings(s.module).get(s.attr)
         }
-        return sorted(legacy), sorted(s for s in conditional if s not in configured and s not in derived)
+        return sorted(legacy), sorted(
+            s for s in conditional if s not in configured and s not in derived
+        )
 
     def _name_taken(self, index: Index, info: ModuleInfo, name: str, target: Target) -> bool:
         """Is ``name`` bound in this file to something other than ``target`` (so an ``as`` alias of
@@ -218,7 +234,12 @@ class Planner:
         return False
 
     def _imports_of(
-        self, index: Index, info: ModuleInfo, target: Target, legacy: set[str], rename_aliases: bool = True
+        self,
+        index: Index,
+        info: ModuleInfo,
+        target: Target,
+        legacy: set[str],
+        rename_aliases: bool = True,
     ) -> Iterable[tuple[ImportFinding, bool]]:
         """Imports of ``target`` in one file: (finding, conditional)."""
         ns_loads = info.name_loads
@@ -231,18 +252,33 @@ class Planner:
                     import_groups.setdefault(n.local, []).append((stmt, n))
 
         def context(stmt: ImportStmt) -> tuple[str, ...]:
-            return tuple(c for c, on in (("type_checking", stmt.type_checking), ("try", stmt.in_try)) if on)
+            return tuple(
+                c for c, on in (("type_checking", stmt.type_checking), ("try", stmt.in_try)) if on
+            )
 
         def status(stmt: ImportStmt, canonical: bool) -> Literal["canonical", "fragmented", "kept"]:
             if canonical:
                 return "canonical"
             return "kept" if stmt.keep else "fragmented"
 
-        def finding(stmt: ImportStmt, pattern: str, form: Literal["from", "import", "star"], via: str, local: str, canonical: bool) -> ImportFinding:
+        def finding(
+            stmt: ImportStmt,
+            pattern: str,
+            form: Literal["from", "import", "star"],
+            via: str,
+            local: str,
+            canonical: bool,
+        ) -> ImportFinding:
             nonlocal taken
             state = status(stmt, canonical)
             reason = "# migrator: keep" if state == "kept" else ""
-            if state == "fragmented" and form == "from" and local != target.attr and stmt.level == 0 and stmt.module == target.module:
+            if (
+                state == "fragmented"
+                and form == "from"
+                and local != target.attr
+                and stmt.level == 0
+                and stmt.module == target.module
+            ):
                 # Only the local name is off: it stays when renaming is off or the name is taken.
                 if not rename_aliases:
                     state, reason = "kept", "rename_aliases = false"
@@ -271,13 +307,25 @@ class Planner:
             if stmt.is_star:
                 assert stmt.module is not None
                 for name in sorted(index.exports(stmt.module) & ns_loads):
-                    if name in own and not any(b.kind == "from" and b.target == f"{stmt.module}:{name}" for b in own[name]):
+                    if name in own and not any(
+                        b.kind == "from" and b.target == f"{stmt.module}:{name}" for b in own[name]
+                    ):
                         continue
                     res = index.resolve(stmt.module, name)
                     if res is None or not res.may_be(target):
                         continue
                     canonical = stmt.level == 0 and stmt.module == target.module
-                    yield finding(stmt, f"from {written} import *", "star", f"{stmt.module}:{name}", name, canonical), res.conditional and f"{stmt.module}:{name}" not in legacy
+                    yield (
+                        finding(
+                            stmt,
+                            f"from {written} import *",
+                            "star",
+                            f"{stmt.module}:{name}",
+                            name,
+                            canonical,
+                        ),
+                        res.conditional and f"{stmt.module}:{name}" not in legacy,
+                    )
                 continue
             if stmt.kind == "from":
                 assert stmt.module is not None
@@ -286,10 +334,20 @@ class Planner:
                     if res is None:
                         continue
                     via = f"{stmt.module}:{n.name}"
-                    pattern = f"from {written} import {n.name}" + (f" as {n.asname}" if n.asname else "")
+                    pattern = f"from {written} import {n.name}" + (
+                        f" as {n.asname}" if n.asname else ""
+                    )
                     if res.may_be(target):
-                        canonical = stmt.level == 0 and stmt.module == target.module and n.name == target.attr and n.local == target.attr
-                        yield finding(stmt, pattern, "from", via, n.local, canonical), res.conditional and via not in legacy
+                        canonical = (
+                            stmt.level == 0
+                            and stmt.module == target.module
+                            and n.name == target.attr
+                            and n.local == target.attr
+                        )
+                        yield (
+                            finding(stmt, pattern, "from", via, n.local, canonical),
+                            res.conditional and via not in legacy,
+                        )
                     elif res.target.is_module:
                         for use in info.attr_uses:
                             if use.root != n.local:
@@ -298,7 +356,10 @@ class Planner:
                             if r2 is not None and r2.may_be(target):
                                 canonical = stmt.level == 0 and accessed == target.module
                                 v = f"{accessed}:{target.attr}"
-                                yield finding(stmt, pattern, "import", v, n.local, canonical), r2.conditional and v not in legacy
+                                yield (
+                                    finding(stmt, pattern, "import", v, n.local, canonical),
+                                    r2.conditional and v not in legacy,
+                                )
                                 break
                 continue
             for n in stmt.names:
@@ -312,8 +373,11 @@ class Planner:
                         continue
                     # Several `import a.x` / `import a.y` statements share the local `a`: the longest wins.
                     rivals = [
-                        m for _, m in import_groups.get(n.local, [])
-                        if m is not n and not m.asname and "." in m.name
+                        m
+                        for _, m in import_groups.get(n.local, [])
+                        if m is not n
+                        and not m.asname
+                        and "." in m.name
                         and len(m.name) > len(n.name)
                         and (use.attrs + ".").startswith(m.name.split(".", 1)[1] + ".")
                     ]
@@ -323,7 +387,10 @@ class Planner:
                     if r2 is not None and r2.may_be(target):
                         canonical = accessed == target.module
                         v = f"{accessed}:{target.attr}"
-                        yield finding(stmt, pattern, "import", v, n.local, canonical), r2.conditional and v not in legacy
+                        yield (
+                            finding(stmt, pattern, "import", v, n.local, canonical),
+                            r2.conditional and v not in legacy,
+                        )
                         break
 
     def build(self) -> Plan:
@@ -335,7 +402,6 @@ class Planner:
         symbol_reports: list[SymbolReport] = []
         specs_symbols: dict[str, list[SymbolTarget]] = {}
         string_map: dict[str, str] = {}
-        rewritten_vias: dict[str, set[str]] = {}  # path -> vias rewritten there
         keep_names: dict[str, set[str]] = {}
         canonical_modules: set[str] = set()
         users: dict[str, list[tuple[ImportFinding, bool]]] = {}  # via -> (finding, rewritable)
@@ -348,7 +414,14 @@ class Planner:
             canonical_modules.add(target.module)
             for j, leg in enumerate(sc.legacy):
                 if not index.has_module(leg.module):
-                    self.notes.append(Finding(str(config.source or ""), 0, "legacy-missing", f"symbols[{i}].legacy[{j}]: no module {leg.module} in the repository"))
+                    self.notes.append(
+                        Finding(
+                            str(config.source or ""),
+                            0,
+                            "legacy-missing",
+                            f"symbols[{i}].legacy[{j}]: no module {leg.module} in the repository",
+                        )
+                    )
             legacy, conditional = self._legacy_paths(index, target, sc.legacy)
             legacy_set = {str(s) for s in legacy}
             all_legacy |= {s.module for s in legacy}
@@ -359,7 +432,9 @@ class Planner:
             for info in sorted(infos.values(), key=lambda x: x.path):
                 if not info.ok or info.module == target.module:
                     continue
-                for imp, is_cond in self._imports_of(index, info, target, legacy_set, sc.rename_aliases):
+                for imp, is_cond in self._imports_of(
+                    index, info, target, legacy_set, sc.rename_aliases
+                ):
                     if is_cond:
                         cond_imports.append(imp)
                         continue
@@ -367,7 +442,14 @@ class Planner:
                         reexports.append(imp)
                         continue
                     if info.skip_file:
-                        self.notes.append(Finding(info.path, imp.line, "skip-file", f"{imp.pattern} kept: file has '# migrator: skip-file'"))
+                        self.notes.append(
+                            Finding(
+                                info.path,
+                                imp.line,
+                                "skip-file",
+                                f"{imp.pattern} kept: file has '# migrator: skip-file'",
+                            )
+                        )
                         users.setdefault(imp.via, []).append((imp, False))
                         continue
                     imports.append(imp)
@@ -382,7 +464,11 @@ class Planner:
             # module-level aliases that may be renamed (cross-file consistency)
             if sc.rename_aliases:
                 for imp in imports:
-                    if imp.status != "fragmented" or imp.scope != "module" or imp.local == target.attr:
+                    if (
+                        imp.status != "fragmented"
+                        or imp.scope != "module"
+                        or imp.local == target.attr
+                    ):
                         continue
                     info = modules_by_path[imp.path]
                     renames.append((imp.path, info.module, imp.local, target.attr))
@@ -403,7 +489,11 @@ class Planner:
             )
             for path, aliases in per_file_aliases.items():
                 specs_symbols.setdefault(path, []).append(
-                    SymbolTarget(str(target.symbol), frozenset(aliases | {str(s) for s in sc.legacy}), sc.rename_aliases)
+                    SymbolTarget(
+                        str(target.symbol),
+                        frozenset(aliases | {str(s) for s in sc.legacy}),
+                        sc.rename_aliases,
+                    )
                 )
 
         # Renames are safe only when every user of the binding is rewritten in this run.
@@ -414,12 +504,14 @@ class Planner:
                 not module
                 or any(not ok for _, ok in users.get(via, []))
                 or (info.all_names is not None and local in info.all_names)
-                or canon_name in {b.name for b in info.bindings if b.name != local} and not any(
-                    b.kind == "from" and b.name == canon_name for b in info.bindings
+                or (
+                    canon_name in {b.name for b in info.bindings if b.name != local}
+                    and not any(b.kind == "from" and b.name == canon_name for b in info.bindings)
                 )
                 or any(
                     s.value == f"{module}.{local}" and other.skip_file
-                    for other in infos.values() for s in other.strings
+                    for other in infos.values()
+                    for s in other.strings
                 )
             )
             if blocked:
@@ -438,7 +530,7 @@ class Planner:
                 repl = None
                 for k in keys:
                     if s.value == k or s.value.startswith(k + "."):
-                        repl = string_map[k] + s.value[len(k):]
+                        repl = string_map[k] + s.value[len(k) :]
                         break
                 if repl is None and s.context == "import_module" and s.value in module_moves:
                     repl = module_moves[s.value]
@@ -461,7 +553,12 @@ class Planner:
                 continue
             names = {Symbol.parse(a).attr for a in alias_dups}
             for info in sorted(infos.values(), key=lambda x: x.path):
-                if not info.ok or info.skip_file or info.reexport_only or not (names & info.name_loads):
+                if (
+                    not info.ok
+                    or info.skip_file
+                    or info.reexport_only
+                    or not (names & info.name_loads)
+                ):
                     continue
                 vias = {
                     imp.via
@@ -469,7 +566,9 @@ class Planner:
                     if not cond and imp.status == "fragmented" and imp.via in alias_dups
                 }
                 if vias:
-                    specs_symbols.setdefault(info.path, []).append(SymbolTarget(fr.canonical, frozenset(vias), True))
+                    specs_symbols.setdefault(info.path, []).append(
+                        SymbolTarget(fr.canonical, frozenset(vias), True)
+                    )
                     file_work.add(info.path)
         calls_reports, call_rewrites = self._calls(index, infos.values())
         for path in factory_calls:
@@ -481,18 +580,29 @@ class Planner:
             file_work.add(path)
 
         singletons = tuple(
-            Finding(i.path, f.line, f.kind, f.detail) for i in sorted(infos.values(), key=lambda x: x.path) for f in i.singletons
+            Finding(i.path, f.line, f.kind, f.detail)
+            for i in sorted(infos.values(), key=lambda x: x.path)
+            for f in i.singletons
         )
         shared_state = tuple(
-            Finding(i.path, f.line, f.kind, f.detail) for i in sorted(infos.values(), key=lambda x: x.path) for f in i.shared_state
+            Finding(i.path, f.line, f.kind, f.detail)
+            for i in sorted(infos.values(), key=lambda x: x.path)
+            for f in i.shared_state
         )
         boundary = self._boundaries(infos.values())
         unparseable = tuple(
             sorted(
-                (Unparseable(i.path, i.error_line or 1, i.error or "") for i in infos.values() if not i.ok),
+                (
+                    Unparseable(i.path, i.error_line or 1, i.error or "")
+                    for i in infos.values()
+                    if not i.ok
+                ),
                 key=lambda u: u.path,
             )
-        ) + tuple(Unparseable(p, 1, f"cannot read: {e}") for p, e in sorted(self.scanner.result.read_errors.items()))
+        ) + tuple(
+            Unparseable(p, 1, f"cannot read: {e}")
+            for p, e in sorted(self.scanner.result.read_errors.items())
+        )
 
         shims = self._shims(index, infos.values(), symbol_reports, string_map, module_moves)
 
@@ -504,9 +614,19 @@ class Planner:
             if not info.ok or info.skip_file:
                 continue
             own_strings = tuple(
-                sorted({(k, v) for k, v in all_string_pairs.items() if any(s.value == k or s.value.startswith(k + ".") for s in info.strings)})
+                sorted(
+                    {
+                        (k, v)
+                        for k, v in all_string_pairs.items()
+                        if any(s.value == k or s.value.startswith(k + ".") for s in info.strings)
+                    }
+                )
             )
-            calls = tuple(factory_calls.get(path, ())) + tuple(call_rewrites.get(path, ())) + tuple(construct.get(path, ()))
+            calls = (
+                tuple(factory_calls.get(path, ()))
+                + tuple(call_rewrites.get(path, ()))
+                + tuple(construct.get(path, ()))
+            )
             spec = FileSpec(
                 path=path,
                 module=info.module,
@@ -521,7 +641,9 @@ class Planner:
             if spec.symbols or spec.string_map or spec.calls:
                 specs.append(spec)
 
-        compliance = self._compliance(symbol_reports, factories, calls_reports, singletons, boundary, shared_state)
+        compliance = self._compliance(
+            symbol_reports, factories, calls_reports, singletons, boundary, shared_state
+        )
         report = Report(
             root=str(self.config.root),
             files_scanned=len(self.scanner.result.files),
@@ -581,7 +703,9 @@ class Planner:
                     moves[module] = home
         return moves
 
-    def _direct_constructions(self, index: Index, infos: Iterable[ModuleInfo], target: Target) -> list[Location]:
+    def _direct_constructions(
+        self, index: Index, infos: Iterable[ModuleInfo], target: Target
+    ) -> list[Location]:
         out: list[Location] = []
         factory_modules = {f.canonical.module for f in self.config.factories}
         for info in sorted(infos, key=lambda x: x.path):
@@ -597,17 +721,23 @@ class Planner:
                     out.append(Location(info.path, call.line))
         return out
 
-    def _same_name_classes(self, index: Index, infos: Iterable[ModuleInfo], target: Target) -> list[tuple[str, str]]:
+    def _same_name_classes(
+        self, index: Index, infos: Iterable[ModuleInfo], target: Target
+    ) -> list[tuple[str, str]]:
         out: list[tuple[str, str]] = []
         for info in sorted(infos, key=lambda x: x.path):
             if not info.ok or not info.module:
                 continue
             for cls in info.classes:
                 if cls.name == target.attr and info.module != target.module:
-                    out.append((f"{info.module}:{cls.name}", self._classify(index, info, cls.name, target)))
+                    out.append(
+                        (f"{info.module}:{cls.name}", self._classify(index, info, cls.name, target))
+                    )
         return out
 
-    def _classify(self, index: Index, info: ModuleInfo, name: str, target: Target) -> Literal["alias", "wrapper", "independent"]:
+    def _classify(
+        self, index: Index, info: ModuleInfo, name: str, target: Target
+    ) -> Literal["alias", "wrapper", "independent"]:
         res = index.resolve(info.module, name) if info.module else None
         if res is not None and res.target == target:
             return "alias"
@@ -617,11 +747,24 @@ class Planner:
         ns = _Namespace(index, info)
         for dotted in (*cls.bases, *sorted(cls.mentions)):
             r, _ = ns.resolve(dotted)
-            if r is not None and (r.target == target or r.target.attr.startswith(target.attr + ".") and r.target.module == target.module):
+            if r is not None and (
+                r.target == target
+                or (
+                    r.target.module == target.module and r.target.attr.startswith(target.attr + ".")
+                )
+            ):
                 return "wrapper"
         return "independent"
 
-    def _calls_to(self, index: Index, infos: Iterable[ModuleInfo], match: Target, *, exclude_module: str = "", via_only: str | None = None) -> dict[str, list[tuple[int, str | None]]]:
+    def _calls_to(
+        self,
+        index: Index,
+        infos: Iterable[ModuleInfo],
+        match: Target,
+        *,
+        exclude_module: str = "",
+        via_only: str | None = None,
+    ) -> dict[str, list[tuple[int, str | None]]]:
         """Call sites whose callee is ``match`` or an attribute of it: path -> [(line, via)]."""
         out: dict[str, list[tuple[int, str | None]]] = {}
         for info in sorted(infos, key=lambda x: x.path):
@@ -634,7 +777,9 @@ class Planner:
                 if res is None:
                     continue
                 t = res.target
-                hit = t == match or (t.module == match.module and match.attr and t.attr.startswith(match.attr + "."))
+                hit = t == match or (
+                    t.module == match.module and match.attr and t.attr.startswith(match.attr + ".")
+                )
                 if not hit:
                     continue
                 if via_only is not None and via != via_only:
@@ -642,7 +787,9 @@ class Planner:
                 out.setdefault(info.path, []).append((call.line, via))
         return out
 
-    def _factories(self, index: Index, infos: Iterable[ModuleInfo]) -> tuple[list[FactoryReport], dict[str, list[CallRewrite]]]:
+    def _factories(
+        self, index: Index, infos: Iterable[ModuleInfo]
+    ) -> tuple[list[FactoryReport], dict[str, list[CallRewrite]]]:
         infos = list(infos)
         reports: list[FactoryReport] = []
         rewrites: dict[str, list[CallRewrite]] = {}
@@ -658,24 +805,36 @@ class Planner:
             for sym in index.aliases_of(canon)[0]:
                 info = index.modules[sym.module]
                 binds = index.bindings(sym.module).get(sym.attr, [])
-                if not info.reexport_only and any(b.kind == "alias" for b in binds) and sym not in dups:
+                if (
+                    not info.reexport_only
+                    and any(b.kind == "alias" for b in binds)
+                    and sym not in dups
+                ):
                     dups.append(sym)
             out: list[Duplicate] = []
             for j, d in enumerate(dups):
                 if not index.has_module(d.module):
-                    raise ConfigError(f"{self.config.source}: factories[{i}].duplicates[{j}]: '{d}' not found: no module {d.module}")
+                    raise ConfigError(
+                        f"{self.config.source}: factories[{i}].duplicates[{j}]: '{d}' not found: no module {d.module}"
+                    )
                 res = index.resolve_path(d.module, d.attr)
                 if res is None:
-                    raise ConfigError(f"{self.config.source}: factories[{i}].duplicates[{j}]: '{d}' not found")
+                    raise ConfigError(
+                        f"{self.config.source}: factories[{i}].duplicates[{j}]: '{d}' not found"
+                    )
                 info = index.modules[d.module]
                 line = next((b.line for b in info.bindings if b.name == d.name), 0)
                 if res.target == canon:
                     kind: Literal["alias", "wrapper", "independent"] = "alias"
-                    sites = self._calls_to(index, infos, canon, exclude_module=d.module, via_only=str(d))
+                    sites = self._calls_to(
+                        index, infos, canon, exclude_module=d.module, via_only=str(d)
+                    )
                 else:
                     def_info = index.modules.get(res.target.module, info)
                     kind = self._classify(index, def_info, res.target.attr, canon)
-                    sites = self._calls_to(index, infos, res.target, exclude_module=res.target.module)
+                    sites = self._calls_to(
+                        index, infos, res.target, exclude_module=res.target.module
+                    )
                     if fc.methods:
                         for path in sites:
                             for old_m, new_m in fc.methods:
@@ -683,17 +842,26 @@ class Planner:
                                     CallRewrite(
                                         old=f"{res.target.module}:{res.target.attr}.{old_m}",
                                         new=f"{canon.module}:{canon.attr}.{new_m}",
-                                        old_aliases=frozenset({f"{d.module}:{d.attr}.{old_m}"}) - {f"{res.target.module}:{res.target.attr}.{old_m}"},
+                                        old_aliases=frozenset({f"{d.module}:{d.attr}.{old_m}"})
+                                        - {f"{res.target.module}:{res.target.attr}.{old_m}"},
                                         kind="factory",
                                     )
                                 )
-                locs = tuple(Location(p, line_) for p, items in sorted(sites.items()) for line_, _ in items)
-                out.append(Duplicate(str(d), info.path, line, kind, locs, kind == "alias" or bool(fc.methods)))
+                locs = tuple(
+                    Location(p, line_) for p, items in sorted(sites.items()) for line_, _ in items
+                )
+                out.append(
+                    Duplicate(
+                        str(d), info.path, line, kind, locs, kind == "alias" or bool(fc.methods)
+                    )
+                )
             helpers = self._factory_helpers(index, infos, canon)
             reports.append(FactoryReport(str(canon.symbol), tuple(out), tuple(helpers)))
         return reports, rewrites
 
-    def _factory_helpers(self, index: Index, infos: list[ModuleInfo], canon: Target) -> list[Location]:
+    def _factory_helpers(
+        self, index: Index, infos: list[ModuleInfo], canon: Target
+    ) -> list[Location]:
         out: list[Location] = []
         for info in sorted(infos, key=lambda x: x.path):
             if not info.ok or info.module == canon.module:
@@ -705,12 +873,21 @@ class Planner:
                 ns = ns or _Namespace(index, info)
                 for dotted in sorted(fn.mentions):
                     r, _ = ns.resolve(dotted)
-                    if r is not None and r.target.module == canon.module and (r.target.attr == canon.attr or r.target.attr.startswith(canon.attr + ".")):
+                    if (
+                        r is not None
+                        and r.target.module == canon.module
+                        and (
+                            r.target.attr == canon.attr
+                            or r.target.attr.startswith(canon.attr + ".")
+                        )
+                    ):
                         out.append(Location(info.path, fn.line))
                         break
         return out
 
-    def _calls(self, index: Index, infos: Iterable[ModuleInfo]) -> tuple[list[CallReport], dict[str, list[CallRewrite]]]:
+    def _calls(
+        self, index: Index, infos: Iterable[ModuleInfo]
+    ) -> tuple[list[CallReport], dict[str, list[CallRewrite]]]:
         infos = list(infos)
         reports: list[CallReport] = []
         rewrites: dict[str, list[CallRewrite]] = {}
@@ -718,7 +895,11 @@ class Planner:
             old = self._require(index, f"calls[{i}].old", cc.old)
             self._require(index, f"calls[{i}].new", cc.new, defined=False)
             fn_info = index.modules.get(old.module)
-            fn = next((f for f in fn_info.functions if f.name == old.attr), None) if fn_info else None
+            fn = (
+                next((f for f in fn_info.functions if f.name == old.attr), None)
+                if fn_info
+                else None
+            )
             sites = self._calls_to(index, infos, old, exclude_module=old.module)
             for path, items in sites.items():
                 vias = frozenset(v for _, v in items if v) - {str(old.symbol)}
@@ -731,14 +912,24 @@ class Planner:
                         drop=frozenset(cc.drop),
                         add=cc.add,
                         positional=fn.params if fn else (),
-                        known_keywords=None if fn is None or fn.varkw else frozenset((*fn.params, *fn.kwonly)),
+                        known_keywords=None
+                        if fn is None or fn.varkw
+                        else frozenset((*fn.params, *fn.kwonly)),
                         kind="call",
                     )
                 )
-            reports.append(CallReport(str(old.symbol), str(cc.new), tuple(Location(p, ln) for p, items in sorted(sites.items()) for ln, _ in items)))
+            reports.append(
+                CallReport(
+                    str(old.symbol),
+                    str(cc.new),
+                    tuple(Location(p, ln) for p, items in sorted(sites.items()) for ln, _ in items),
+                )
+            )
         return reports, rewrites
 
-    def _construct_rewrites(self, index: Index, infos: Iterable[ModuleInfo]) -> dict[str, list[CallRewrite]]:
+    def _construct_rewrites(
+        self, index: Index, infos: Iterable[ModuleInfo]
+    ) -> dict[str, list[CallRewrite]]:
         out: dict[str, list[CallRewrite]] = {}
         infos = list(infos)
         for sc in self.config.symbols:
@@ -747,21 +938,36 @@ class Planner:
             target = index.resolve(sc.canonical.module, sc.canonical.name)
             if target is None:
                 continue
-            exclude = pathspec.GitIgnoreSpec.from_lines(sc.construct_exclude) if sc.construct_exclude else None
-            for path, items in self._calls_to(index, infos, target.target, exclude_module=target.target.module).items():
+            exclude = (
+                pathspec.GitIgnoreSpec.from_lines(sc.construct_exclude)
+                if sc.construct_exclude
+                else None
+            )
+            for path, items in self._calls_to(
+                index, infos, target.target, exclude_module=target.target.module
+            ).items():
                 info = next(i for i in infos if i.path == path)
-                if info.module == sc.construct_via.module or (exclude is not None and exclude.match_file(path)):
+                if info.module == sc.construct_via.module or (
+                    exclude is not None and exclude.match_file(path)
+                ):
                     continue
                 if any(fnmatch.fnmatch(path, g) for g in sc.construct_exclude):
                     continue
                 if not any(t.target.attr == target.target.attr for t in [target]):
                     continue
                 # only direct construction `UserEngine(...)`, not `UserEngine.method(...)`
-                direct = [(ln, v) for ln, v in items if self._is_direct(index, info, ln, target.target)]
+                direct = [
+                    (ln, v) for ln, v in items if self._is_direct(index, info, ln, target.target)
+                ]
                 if direct:
                     vias = frozenset(v for _, v in direct if v) - {str(sc.canonical)}
                     out.setdefault(path, []).append(
-                        CallRewrite(old=str(sc.canonical), new=str(sc.construct_via), old_aliases=vias, kind="construct")
+                        CallRewrite(
+                            old=str(sc.canonical),
+                            new=str(sc.construct_via),
+                            old_aliases=vias,
+                            kind="construct",
+                        )
                     )
         return out
 
@@ -783,7 +989,9 @@ class Planner:
         def owner(module: str) -> str | None:
             best = None
             for s in services:
-                if (module == s or module.startswith(s + ".")) and (best is None or len(s) > len(best)):
+                if (module == s or module.startswith(s + ".")) and (
+                    best is None or len(s) > len(best)
+                ):
                     best = s
             for s in shared:
                 if module == s or module.startswith(s + "."):
@@ -802,19 +1010,37 @@ class Planner:
                 for m in mods:
                     other = owner(m) if m else None
                     if other is not None and other != mine:
-                        out.append(Finding(info.path, stmt.line, "cross_service", f"{mine} imports {m} from service {other}"))
+                        out.append(
+                            Finding(
+                                info.path,
+                                stmt.line,
+                                "cross_service",
+                                f"{mine} imports {m} from service {other}",
+                            )
+                        )
                         break
         return tuple(out)
 
-    def _shims(self, index: Index, infos: Iterable[ModuleInfo], reports: list[SymbolReport], string_map: dict[str, str], module_moves: dict[str, str]) -> list[Shim]:
+    def _shims(
+        self,
+        index: Index,
+        infos: Iterable[ModuleInfo],
+        reports: list[SymbolReport],
+        string_map: dict[str, str],
+        module_moves: dict[str, str],
+    ) -> list[Shim]:
         infos = [i for i in infos if i.ok]
         legacy_modules: set[str] = set()
         for r in reports:
             for a in r.aliases:
                 legacy_modules.add(a.split(":", 1)[0])
-        for fc in self.config.factories:
-            pass
-        candidates = sorted(m for m in legacy_modules if m in index.modules and index.modules[m].reexport_only and not index.modules[m].is_package)
+        candidates = sorted(
+            m
+            for m in legacy_modules
+            if m in index.modules
+            and index.modules[m].reexport_only
+            and not index.modules[m].is_package
+        )
         rewritten: set[tuple[str, int]] = {
             (i.path, i.line) for r in reports for i in r.imports if i.status == "fragmented"
         }
@@ -841,7 +1067,9 @@ class Planner:
                     if s.value == m or s.value.startswith(m + "."):
                         loc = Location(info.path, s.line)
                         users_now[m].append(loc)
-                        rewritable = s.value in module_moves or any(s.value == k or s.value.startswith(k + ".") for k in string_map)
+                        rewritable = s.value in module_moves or any(
+                            s.value == k or s.value.startswith(k + ".") for k in string_map
+                        )
                         if not rewritable or info.skip_file:
                             users_after[m].append(loc)
         # A shim only used by shims that go away goes away too.
@@ -859,18 +1087,32 @@ class Planner:
         for m in candidates:
             info = index.modules[m]
             tail = module_tail(m)
-            risky = any(tail in (u.error or "") or u.path.endswith(f"/{tail}.py") for u in unparseable_text)
+            risky = any(
+                tail in (u.error or "") or u.path.endswith(f"/{tail}.py") for u in unparseable_text
+            )
             now_ok = not users_now[m] and not risky
-            shims.append(Shim(m, info.path, tuple(users_now[m]), now_ok, (m in after_ok) and not risky))
+            shims.append(
+                Shim(m, info.path, tuple(users_now[m]), now_ok, (m in after_ok) and not risky)
+            )
         return shims
 
-    def _compliance(self, symbols: list[SymbolReport], factories: list[FactoryReport], calls: list[CallReport], singletons: tuple[Finding, ...], boundary: tuple[Finding, ...], shared: tuple[Finding, ...]) -> Compliance:
+    def _compliance(
+        self,
+        symbols: list[SymbolReport],
+        factories: list[FactoryReport],
+        calls: list[CallReport],
+        singletons: tuple[Finding, ...],
+        boundary: tuple[Finding, ...],
+        shared: tuple[Finding, ...],
+    ) -> Compliance:
         total = sum(s.imports_total for s in symbols)
         canonical = sum(s.count("canonical") for s in symbols)
         fragmented = sum(s.count("fragmented") for s in symbols)
         usage = round(100.0 * canonical / total, 1) if total else 100.0
         dup_count = sum(1 for f in factories for d in f.duplicates if d.kind != "alias")
-        legacy_sites = sum(len(d.call_sites) for f in factories for d in f.duplicates) + sum(len(c.call_sites) for c in calls)
+        legacy_sites = sum(len(d.call_sites) for f in factories for d in f.duplicates) + sum(
+            len(c.call_sites) for c in calls
+        )
         dirty: set[str] = {f.path for f in (*singletons, *boundary, *shared)}
         dirty |= {d.path for f in factories for d in f.duplicates if d.kind != "alias"}
         dirty |= {loc.path for f in factories for d in f.duplicates for loc in d.call_sites}

@@ -25,9 +25,7 @@ _NOT_ASSIGN = frozenset(bytes([c]) for c in b"=!<>+-*/%&|^@:")
 _TARGET = re.compile(
     rb"([ \t]*)([A-Za-z_][A-Za-z0-9_]*)[ \t]*(?::[^=\n]*)?(?:=[ \t]*[A-Za-z_][A-Za-z0-9_]*[ \t]*)*$"
 )
-_MUTATORS = (
-    rb"append|extend|insert|update|setdefault|pop|popitem|clear|add|remove|discard|appendleft|extendleft|sort|reverse"
-)
+_MUTATORS = rb"append|extend|insert|update|setdefault|pop|popitem|clear|add|remove|discard|appendleft|extendleft|sort|reverse"
 
 
 @functools.lru_cache(maxsize=4096)
@@ -66,7 +64,7 @@ def _headers(data: bytes) -> list[tuple[int, int, bytes]]:
 def may_have_shared_state(data: bytes) -> bool:
     """Could ``detectors.find_shared_state`` find anything in this file?"""
     if not data.isascii():
-        # Identifiers are NFKC-normalised (a fullwidth ｌｉｓｔ() is list()): use the detector's own
+        # Identifiers are NFKC-normalised (a fullwidth `list` spelling is `list`): use the detector's own
         # exhaustive prefilter for the rare files with non-ASCII bytes.
         return detectors.SHARED_STATE_PREFILTER.search(data) is not None
     headers: list[tuple[int, int, bytes]] | None = None

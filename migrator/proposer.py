@@ -37,7 +37,11 @@ def propose(root: Path, *, jobs: int | None = None, use_cache: bool = True) -> s
                 continue
             bound_in[res.target].add(module)
             local_names[res.target].add(b.name)
-            if info.reexport_only or b.kind == "alias" or (info.all_names and b.name in info.all_names):
+            if (
+                info.reexport_only
+                or b.kind == "alias"
+                or (info.all_names and b.name in info.all_names)
+            ):
                 deliberate[res.target].add(f"{module}:{b.name}")
     for info in infos:
         for stmt in info.imports:
@@ -48,7 +52,8 @@ def propose(root: Path, *, jobs: int | None = None, use_cache: bool = True) -> s
                 if res is not None and not res.conditional and res.target.kind in ("class", "def"):
                     local_names[res.target].add(n.local)
     candidates = [
-        t for t, mods in bound_in.items()
+        t
+        for t, mods in bound_in.items()
         if len(mods) >= 2 and t.kind == "class" and (deliberate[t] or len(local_names[t]) >= 2)
     ]
     candidates.sort(key=lambda t: (-len(bound_in[t]), str(t)))
@@ -84,17 +89,23 @@ def propose(root: Path, *, jobs: int | None = None, use_cache: bool = True) -> s
         lines += ["rename_aliases = true", ""]
         others = [m for m in classes_by_name.get(t.attr, []) if m != t.module]
         if others:
-            lines.append(f"# note: other classes named {t.attr} (different objects, never rewritten): {', '.join(others)}")
+            lines.append(
+                f"# note: other classes named {t.attr} (different objects, never rewritten): {', '.join(others)}"
+            )
             lines.append("")
-    factories = {n: mods for n, mods in classes_by_name.items() if n.endswith("Factory") and len(mods) >= 2}
+    factories = {
+        n: mods for n, mods in classes_by_name.items() if n.endswith("Factory") and len(mods) >= 2
+    }
     for name, mods in sorted(factories.items()):
-        canonical = sorted(mods, key=lambda m: (-len(bound_in.get(Target(m, name, "class"), ())), m))[0]
+        canonical = sorted(
+            mods, key=lambda m: (-len(bound_in.get(Target(m, name, "class"), ())), m)
+        )[0]
         lines += [
             f"# {len(mods)} classes named {name}",
             "[[factories]]",
             f'canonical = "{canonical}:{name}"',
             f"duplicates = {_toml_list([f'{m}:{name}' for m in mods if m != canonical])}",
-            "# methods = { create = \"create\" }",
+            '# methods = { create = "create" }',
             "",
         ]
     lines += [

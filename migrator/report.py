@@ -55,7 +55,13 @@ def _symbol(s: SymbolReport) -> dict[str, Any]:
             for p in s.patterns()
         ],
         "string_references": [
-            {"path": r.path, "line": r.line, "value": r.value, "replacement": r.replacement, "context": r.context}
+            {
+                "path": r.path,
+                "line": r.line,
+                "value": r.value,
+                "replacement": r.replacement,
+                "context": r.context,
+            }
             for r in s.string_references
         ],
         "imports": [imp(i) for i in s.imports],
@@ -75,7 +81,9 @@ def to_json(report: Report, baseline: dict[str, Any] | None = None) -> dict[str,
         "config_fingerprint": report.config_fingerprint,
         "files_scanned": report.files_scanned,
         "files_parsed": report.files_parsed,
-        "unparseable": [{"path": u.path, "line": u.line, "error": u.error} for u in report.unparseable],
+        "unparseable": [
+            {"path": u.path, "line": u.line, "error": u.error} for u in report.unparseable
+        ],
         "symbols": [_symbol(s) for s in report.symbols],
         "factories": [
             {
@@ -96,7 +104,8 @@ def to_json(report: Report, baseline: dict[str, Any] | None = None) -> dict[str,
             for f in report.factories
         ],
         "calls": [
-            {"old": c_.old, "new": c_.new, "call_sites": [_loc(x) for x in c_.call_sites]} for c_ in report.calls
+            {"old": c_.old, "new": c_.new, "call_sites": [_loc(x) for x in c_.call_sites]}
+            for c_ in report.calls
         ],
         "singletons": [_finding(f) for f in report.singletons],
         "boundary_violations": [_finding(f) for f in report.boundary_violations],
@@ -143,7 +152,9 @@ def metrics(doc: dict[str, Any]) -> dict[str, float]:
     m["compliance_score"] = comp.get("score", 0.0)
     for key, value in comp.get("metrics", {}).items():
         m[key] = value
-    m["string_references"] = sum(len(s.get("string_references", [])) for s in doc.get("symbols", []))
+    m["string_references"] = sum(
+        len(s.get("string_references", [])) for s in doc.get("symbols", [])
+    )
     for s in doc.get("symbols", []):
         m[f"{s['canonical']} fragmented"] = s.get("imports_fragmented", 0)
         m[f"{s['canonical']} patterns"] = len(s.get("patterns", []))
@@ -167,7 +178,9 @@ def load_baseline(path: Path) -> dict[str, Any]:
     except json.JSONDecodeError as exc:
         raise MigratorError(f"{path}:{exc.lineno}: not a JSON report: {exc.msg}") from None
     if not isinstance(doc, dict) or doc.get("schema_version") != SCHEMA_VERSION:
-        raise MigratorError(f"{path}: not a migrator JSON report (schema_version {SCHEMA_VERSION} expected)")
+        raise MigratorError(
+            f"{path}: not a migrator JSON report (schema_version {SCHEMA_VERSION} expected)"
+        )
     return doc
 
 
@@ -214,13 +227,26 @@ def render_text(report: Report, console: Console, baseline: dict[str, Any] | Non
         f" ({report.files_from_cache} from cache)" if report.files_from_cache else "",
         "\n",
         ("compliance score ", "bold"),
-        (f"{c.score}", "bold green" if c.score >= 90 else "bold yellow" if c.score >= 60 else "bold red"),
+        (
+            f"{c.score}",
+            "bold green" if c.score >= 90 else "bold yellow" if c.score >= 60 else "bold red",
+        ),
         f"/100   canonical usage {c.canonical_usage_pct}%   clean files {c.clean_files_pct}%",
     )
     parts.append(head)
 
     summary = Table(title="Symbols", title_justify="left", show_lines=False)
-    for col in ("canonical", "imports", "canonical", "fragmented", "kept", "usage %", "patterns", "strings", "aliases"):
+    for col in (
+        "canonical",
+        "imports",
+        "canonical",
+        "fragmented",
+        "kept",
+        "usage %",
+        "patterns",
+        "strings",
+        "aliases",
+    ):
         summary.add_column(col, justify="right" if col not in ("canonical",) else "left")
     for s in report.symbols:
         summary.add_row(
@@ -242,17 +268,30 @@ def render_text(report: Report, console: Console, baseline: dict[str, Any] | Non
         t.add_column("imports", justify="right")
         t.add_column("canonical")
         for p in s.patterns():
-            t.add_row(p.pattern, str(p.files), str(p.imports), "yes" if p.canonical else "[red]no[/red]")
+            t.add_row(
+                p.pattern, str(p.files), str(p.imports), "yes" if p.canonical else "[red]no[/red]"
+            )
         parts.append(t)
         if s.conditional_aliases:
-            parts.append(Text(f"conditional (left alone): {', '.join(s.conditional_aliases)}", style="yellow"))
+            parts.append(
+                Text(
+                    f"conditional (left alone): {', '.join(s.conditional_aliases)}", style="yellow"
+                )
+            )
     if report.factories:
         t = Table(title="Duplicate factories", title_justify="left")
         for col in ("canonical", "duplicate", "kind", "where", "call sites", "rewritable"):
             t.add_column(col)
         for f in report.factories:
             for d in f.duplicates:
-                t.add_row(f.canonical, d.symbol, d.kind, f"{d.path}:{d.line}", str(len(d.call_sites)), "yes" if d.rewritable else "no")
+                t.add_row(
+                    f.canonical,
+                    d.symbol,
+                    d.kind,
+                    f"{d.path}:{d.line}",
+                    str(len(d.call_sites)),
+                    "yes" if d.rewritable else "no",
+                )
         parts.append(t)
     if report.calls:
         t = Table(title="Legacy calls", title_justify="left")
@@ -272,8 +311,8 @@ def render_text(report: Report, console: Console, baseline: dict[str, Any] | Non
             t.add_column("where")
             t.add_column("kind")
             t.add_column("detail")
-            for f in items:
-                t.add_row(f"{f.path}:{f.line}", f.kind, f.detail)
+            for item in items:
+                t.add_row(f"{item.path}:{item.line}", item.kind, item.detail)
             parts.append(t)
     if report.shims:
         t = Table(title="Re-export shims", title_justify="left")
@@ -281,10 +320,14 @@ def render_text(report: Report, console: Console, baseline: dict[str, Any] | Non
         t.add_column("users now", justify="right")
         t.add_column("retirable after migration")
         for sh in report.shims:
-            t.add_row(sh.module, str(len(sh.importers)), "yes" if sh.retirable_after_migration else "no")
+            t.add_row(
+                sh.module, str(len(sh.importers)), "yes" if sh.retirable_after_migration else "no"
+            )
         parts.append(t)
     if report.unparseable:
-        t = Table(title=f"Unparseable files ({len(report.unparseable)}, skipped)", title_justify="left")
+        t = Table(
+            title=f"Unparseable files ({len(report.unparseable)}, skipped)", title_justify="left"
+        )
         t.add_column("where")
         t.add_column("error")
         for u in report.unparseable:
@@ -296,8 +339,8 @@ def render_text(report: Report, console: Console, baseline: dict[str, Any] | Non
         t.add_column("then", justify="right")
         t.add_column("now", justify="right")
         t.add_column("change", justify="right")
-        for key, d in compare(baseline, to_json(report)).items():
-            t.add_row(key, _fmt(d["before"]), _fmt(d["now"]), _change(d))
+        for key, delta in compare(baseline, to_json(report)).items():
+            t.add_row(key, _fmt(delta["before"]), _fmt(delta["now"]), _change(delta))
         parts.append(t)
     console.print(Group(*parts))
 
@@ -334,10 +377,17 @@ def render_markdown(report: Report, baseline: dict[str, Any] | None = None) -> s
             "| --- | ---: | ---: | :---: |",
         ]
         for p in s.patterns():
-            out.append(f"| `{p.pattern}` | {p.files} | {p.imports} | {'yes' if p.canonical else 'no'} |")
+            out.append(
+                f"| `{p.pattern}` | {p.files} | {p.imports} | {'yes' if p.canonical else 'no'} |"
+            )
         out.append("")
     if report.factories:
-        out += ["### Duplicate factories", "", "| canonical | duplicate | kind | call sites |", "| --- | --- | --- | ---: |"]
+        out += [
+            "### Duplicate factories",
+            "",
+            "| canonical | duplicate | kind | call sites |",
+            "| --- | --- | --- | ---: |",
+        ]
         for f in report.factories:
             for d in f.duplicates:
                 out.append(f"| `{f.canonical}` | `{d.symbol}` | {d.kind} | {len(d.call_sites)} |")
@@ -356,8 +406,15 @@ def render_markdown(report: Report, baseline: dict[str, Any] | None = None) -> s
         out += [f"- `{u.path}:{u.line}` {u.error}" for u in report.unparseable]
         out.append("")
     if baseline is not None:
-        out += ["### Since the baseline", "", "| metric | then | now | change |", "| --- | ---: | ---: | ---: |"]
-        for key, d in compare(baseline, to_json(report)).items():
-            out.append(f"| {key} | {_fmt(d['before'])} | {_fmt(d['now'])} | {_change(d)} |")
+        out += [
+            "### Since the baseline",
+            "",
+            "| metric | then | now | change |",
+            "| --- | ---: | ---: | ---: |",
+        ]
+        for key, delta in compare(baseline, to_json(report)).items():
+            out.append(
+                f"| {key} | {_fmt(delta['before'])} | {_fmt(delta['now'])} | {_change(delta)} |"
+            )
         out.append("")
     return "\n".join(out)

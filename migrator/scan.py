@@ -47,7 +47,9 @@ def _star_re(tails: frozenset[bytes]) -> re.Pattern[bytes]:
 
 
 @functools.lru_cache(maxsize=256)
-def _boundary(services: tuple[str, ...], mine: str, package_depth: int) -> tuple[tuple[bytes, ...], re.Pattern[bytes]]:
+def _boundary(
+    services: tuple[str, ...], mine: str, package_depth: int
+) -> tuple[tuple[bytes, ...], re.Pattern[bytes]]:
     """Imports that can reach another service: absolute imports naming another service, or relative
     imports with enough dots to climb out of the file's own service."""
     others = sorted({s.split(".", 1)[0] for s in services if s != mine})
@@ -55,7 +57,9 @@ def _boundary(services: tuple[str, ...], mine: str, package_depth: int) -> tuple
     # `from .` stays in the file's package; each further dot climbs one package up.
     climb = package_depth - mine.count(".")
     alts.append(rb"\.{" + str(climb + 1).encode() + rb",}")
-    pattern = re.compile(rb"(?:^|[\s;])(?:from|import)[ \t]+(?:" + b"|".join(alts) + rb")", re.MULTILINE)
+    pattern = re.compile(
+        rb"(?:^|[\s;])(?:from|import)[ \t]+(?:" + b"|".join(alts) + rb")", re.MULTILINE
+    )
     return tuple(o.encode() for o in others), pattern
 
 
@@ -113,7 +117,9 @@ def _wanted(r: _Round, f: SourceFile, data: bytes) -> bool:
             return True
         mine = _service_of(r.services, f.module) if r.services else None
         if mine is not None:
-            others, pattern = _boundary(r.services, mine, f.module.count(".") + (1 if f.is_package else 0))
+            others, pattern = _boundary(
+                r.services, mine, f.module.count(".") + (1 if f.is_package else 0)
+            )
             if (any(o in data for o in others) or b"from .." in data) and pattern.search(data):
                 return True
     if r.words and any(w in data for w in r.words) and _word_re(r.words).search(data):

@@ -65,14 +65,23 @@ def sym(doc: dict, name: str) -> dict:  # type: ignore[type-arg]
 
 def test_files_and_unparseable(doc: dict) -> None:  # type: ignore[type-arg]
     assert doc["files_scanned"] == 83
-    assert [(u["path"], u["line"]) for u in doc["unparseable"]] == [("analytics/exports/csv_export.py", 9)]
+    assert [(u["path"], u["line"]) for u in doc["unparseable"]] == [
+        ("analytics/exports/csv_export.py", 9)
+    ]
 
 
 def test_user_engine_numbers(doc: dict) -> None:  # type: ignore[type-arg]
     s = sym(doc, UE)
-    assert (s["imports_total"], s["imports_canonical"], s["imports_fragmented"], s["imports_kept"]) == (38, 12, 24, 2)
+    assert (
+        s["imports_total"],
+        s["imports_canonical"],
+        s["imports_fragmented"],
+        s["imports_kept"],
+    ) == (38, 12, 24, 2)
     assert s["canonical_usage_pct"] == 31.6
-    assert {p["pattern"]: (p["files"], p["imports"], p["canonical"]) for p in s["patterns"]} == PATTERNS_UE
+    assert {
+        p["pattern"]: (p["files"], p["imports"], p["canonical"]) for p in s["patterns"]
+    } == PATTERNS_UE
     assert sorted(s["aliases"]) == sorted(
         [
             "core.engine:UserEngine",
@@ -87,7 +96,9 @@ def test_user_engine_numbers(doc: dict) -> None:  # type: ignore[type-arg]
         ]
     )
     assert s["conditional_aliases"] == ["core.compat:Engine"]
-    assert [(i["path"], i["line"]) for i in s["conditional_imports"]] == [("analytics/pipeline/runner.py", 23)]
+    assert [(i["path"], i["line"]) for i in s["conditional_imports"]] == [
+        ("analytics/pipeline/runner.py", 23)
+    ]
     assert sorted((r["path"], r["line"]) for r in s["string_references"]) == [
         ("core/plugins.py", 14),
         ("tests/test_accounts.py", 45),
@@ -98,21 +109,34 @@ def test_user_engine_numbers(doc: dict) -> None:  # type: ignore[type-arg]
     ]
     # The other class named UserEngine is never counted.
     assert not any(i["via"].startswith("analytics.reporting") for i in s["imports"])
-    assert ("analytics/reporting/dashboards.py", 7) not in {(i["path"], i["line"]) for i in s["imports"]}
+    assert ("analytics/reporting/dashboards.py", 7) not in {
+        (i["path"], i["line"]) for i in s["imports"]
+    }
     kept = {(i["path"], i["line"]): i["reason"] for i in s["imports"] if i["status"] == "kept"}
     assert kept == {
         ("tests/test_legacy_paths.py", 9): "# migrator: keep",
         ("analytics/reporting/summaries.py", 6): "'UserEngine' is bound to something else here",
     }
-    assert ["analytics.reporting.engine:UserEngine", "independent"] in [[c["symbol"], c["kind"]] for c in s["same_name_classes"]]
-    assert [(n["path"], n["line"]) for n in doc["notes"] if n["kind"] == "skip-file"] == [("tests/test_shim_contract.py", 4)]
+    assert ["analytics.reporting.engine:UserEngine", "independent"] in [
+        [c["symbol"], c["kind"]] for c in s["same_name_classes"]
+    ]
+    assert [(n["path"], n["line"]) for n in doc["notes"] if n["kind"] == "skip-file"] == [
+        ("tests/test_shim_contract.py", 4)
+    ]
 
 
 def test_settings_numbers(doc: dict) -> None:  # type: ignore[type-arg]
     s = sym(doc, ST)
-    assert (s["imports_total"], s["imports_canonical"], s["imports_fragmented"], s["imports_kept"]) == (8, 4, 4, 0)
+    assert (
+        s["imports_total"],
+        s["imports_canonical"],
+        s["imports_fragmented"],
+        s["imports_kept"],
+    ) == (8, 4, 4, 0)
     assert s["canonical_usage_pct"] == 50.0
-    assert {p["pattern"]: (p["files"], p["imports"], p["canonical"]) for p in s["patterns"]} == PATTERNS_ST
+    assert {
+        p["pattern"]: (p["files"], p["imports"], p["canonical"]) for p in s["patterns"]
+    } == PATTERNS_ST
     assert s["string_references"] == []
 
 
@@ -123,7 +147,9 @@ def test_factories_and_calls(doc: dict) -> None:  # type: ignore[type-arg]
         ("accounts.engine_factory:AccountsEngineFactory", "wrapper", 3),
         ("analytics.engine_factory:UnifiedEngineFactory", "independent", 4),
     }
-    calls = {c["old"]: sorted((x["path"], x["line"]) for x in c["call_sites"]) for c in doc["calls"]}
+    calls = {
+        c["old"]: sorted((x["path"], x["line"]) for x in c["call_sites"]) for c in doc["calls"]
+    }
     assert calls["core.legacy.helpers:create_engine"] == [
         ("accounts/onboarding/welcome.py", 31),
         ("tests/test_legacy_paths.py", 30),
@@ -167,7 +193,12 @@ def test_compliance(doc: dict) -> None:  # type: ignore[type-arg]
     assert c["score"] == 44.6
     m = c["metrics"]
     assert (m["imports_total"], m["imports_fragmented"], m["canonical_usage_pct"]) == (46, 28, 34.8)
-    assert (m["duplicate_factories"], m["legacy_call_sites"], m["files_with_findings"], m["clean_files_pct"]) == (2, 19, 27, 67.5)
+    assert (
+        m["duplicate_factories"],
+        m["legacy_call_sites"],
+        m["files_with_findings"],
+        m["clean_files_pct"],
+    ) == (2, 19, 27, 67.5)
 
 
 def test_text_and_markdown_formats_show_the_same_numbers(tmp_path: Path) -> None:
@@ -178,11 +209,17 @@ def test_text_and_markdown_formats_show_the_same_numbers(tmp_path: Path) -> None
     text = result.stdout
     assert "83 files scanned" in text
     assert "compliance score 44.6/100" in text
-    assert "│ core.engine.user_engine:UserEngine │      38 │ 12        │         24 │    2 │    31.6 │" in text
+    assert (
+        "│ core.engine.user_engine:UserEngine │      38 │ 12        │         24 │    2 │    31.6 │"
+        in text
+    )
     assert "from core.legacy.engine_shim import UserEngine as ShimEngine" in text
     md = render_markdown(make_plan(root, options=PlanOptions(jobs=1, use_cache=False)).report)
     assert "**Compliance score: 44.6/100**" in md
-    assert "38 imports: 12 canonical, 24 fragmented, 2 kept (31.6% canonical); 6 string references." in md
+    assert (
+        "38 imports: 12 canonical, 24 fragmented, 2 kept (31.6% canonical); 6 string references."
+        in md
+    )
     assert "| `from accounts.engines import AccountEngine` | 2 | 2 | no |" in md
     result = CliRunner().invoke(app, ["plan", str(root), "--format", "json", "--no-cache"])
     assert json.loads(result.stdout)["compliance"]["score"] == 44.6

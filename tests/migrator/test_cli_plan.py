@@ -65,7 +65,11 @@ def test_plan_json_schema(repo: Path) -> None:
     # core.compat is a re-export module: both names it binds are legacy paths.
     assert s["aliases"] == ["core.compat:Engine", "core.compat:UserEngine"]
     assert [(b["path"], b["line"]) for b in doc["boundary_violations"]] == [("accounts/x.py", 1)]
-    assert set(doc["compliance"]["metrics"]) >= {"canonical_usage_pct", "imports_fragmented", "boundary_violations"}
+    assert set(doc["compliance"]["metrics"]) >= {
+        "canonical_usage_pct",
+        "imports_fragmented",
+        "boundary_violations",
+    }
     assert all("\\" not in i["path"] and not i["path"].startswith("/") for i in s["imports"])
 
 
@@ -86,7 +90,9 @@ def test_check_exit_codes(repo: Path) -> None:
     assert "fragmented_imports: 3 > 1" in err
     assert "boundary" not in err  # no threshold configured for it
     (repo / "migrator.toml").write_text(
-        (repo / "migrator.toml").read_text().replace("fragmented_imports = 1", "fragmented_imports = 3")
+        (repo / "migrator.toml")
+        .read_text()
+        .replace("fragmented_imports = 1", "fragmented_imports = 3")
     )
     code, _, err = invoke("check", str(repo), "--no-cache")
     assert code == 0, err
@@ -96,13 +102,19 @@ def test_baseline_shows_then_and_now(repo: Path, tmp_path_factory: pytest.TempPa
     base = tmp_path_factory.mktemp("b") / "old.json"
     code, out, _ = invoke("plan", str(repo), "--format", "json", "--no-cache")
     base.write_text(out)
-    (repo / "billing" / "b.py").write_text("from core.engine import UserEngine\nprint(UserEngine)\n")
-    code, out, _ = invoke("plan", str(repo), "--format", "json", "--baseline", str(base), "--no-cache")
+    (repo / "billing" / "b.py").write_text(
+        "from core.engine import UserEngine\nprint(UserEngine)\n"
+    )
+    code, out, _ = invoke(
+        "plan", str(repo), "--format", "json", "--baseline", str(base), "--no-cache"
+    )
     assert code == 0
     delta = json.loads(out)["baseline"]
     assert delta["imports_fragmented"] == {"before": 3, "now": 2, "change": -1}
     assert delta["canonical_usage_pct"] == {"before": 25.0, "now": 50.0, "change": 25.0}
-    code, md, _ = invoke("plan", str(repo), "--format", "markdown", "--baseline", str(base), "--no-cache")
+    code, md, _ = invoke(
+        "plan", str(repo), "--format", "markdown", "--baseline", str(base), "--no-cache"
+    )
     assert "| imports_fragmented | 3 | 2 | -1 |" in md
 
 
@@ -120,11 +132,15 @@ def test_bad_baseline_and_bad_config_exit_2(repo: Path) -> None:
 
 
 def test_unparseable_file_is_reported_and_run_goes_on(repo: Path) -> None:
-    (repo / "billing" / "broken.py").write_text("from core.engine import UserEngine as X\ndef f(:\n")
+    (repo / "billing" / "broken.py").write_text(
+        "from core.engine import UserEngine as X\ndef f(:\n"
+    )
     code, out, err = invoke("plan", str(repo), "--format", "json", "--no-cache")
     assert code == 0
     doc = json.loads(out)
-    assert doc["unparseable"] == [{"path": "billing/broken.py", "line": 2, "error": "invalid syntax"}]
+    assert doc["unparseable"] == [
+        {"path": "billing/broken.py", "line": 2, "error": "invalid syntax"}
+    ]
     assert "billing/broken.py:2" in err
 
 
@@ -164,10 +180,21 @@ def test_init_proposes_and_never_overwrites(tmp_path: Path) -> None:
 
 
 def test_real_subprocess_entry_points(repo: Path) -> None:
-    for cmd in ([sys.executable, "-m", "migrator"], [str(Path(sys.executable).with_name("migrator"))]):
-        proc = subprocess.run([*cmd, "plan", str(repo), "--format", "json", "--no-cache"], capture_output=True, text=True)
+    for cmd in (
+        [sys.executable, "-m", "migrator"],
+        [str(Path(sys.executable).with_name("migrator"))],
+    ):
+        proc = subprocess.run(
+            [*cmd, "plan", str(repo), "--format", "json", "--no-cache"],
+            capture_output=True,
+            text=True,
+        )
         assert proc.returncode == 0, proc.stderr
         assert json.loads(proc.stdout)["symbols"][0]["imports_fragmented"] == 3
-    proc = subprocess.run([sys.executable, "-m", "migrator", "plan", str(repo / "nope")], capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "migrator", "plan", str(repo / "nope")],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 2
     assert proc.stderr.strip() == f"migrator: error: {repo / 'nope'}: not a directory"

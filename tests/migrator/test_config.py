@@ -84,12 +84,27 @@ def test_no_config_means_defaults(tmp_path: Path) -> None:
     ("text", "expected"),
     [
         ("symbolz = []\n", "symbolz: unknown key"),
-        ('[[symbols]]\ncanonical = "a.b.C"\n', "symbols[0].canonical: 'a.b.C' is not written 'package.module:Name'"),
+        (
+            '[[symbols]]\ncanonical = "a.b.C"\n',
+            "symbols[0].canonical: 'a.b.C' is not written 'package.module:Name'",
+        ),
         ('[[symbols]]\nlegacy = ["a:B"]\n', "symbols[0].canonical: is required"),
-        ('[[symbols]]\ncanonical = "a:B"\nrenam_aliases = true\n', "symbols[0].renam_aliases: unknown key"),
-        ('[[symbols]]\ncanonical = "a:B"\nrename_aliases = "yes"\n', "symbols[0].rename_aliases: must be true or false"),
-        ('[[calls]]\nold = "a:f"\nnew = "b:g"\nadd = { x = "1 +" }\n', "calls[0].add.x: '1 +' is not a Python expression"),
-        ("[thresholds]\nfragmented_imports = -1\n", "thresholds.fragmented_imports: must be a non-negative number"),
+        (
+            '[[symbols]]\ncanonical = "a:B"\nrenam_aliases = true\n',
+            "symbols[0].renam_aliases: unknown key",
+        ),
+        (
+            '[[symbols]]\ncanonical = "a:B"\nrename_aliases = "yes"\n',
+            "symbols[0].rename_aliases: must be true or false",
+        ),
+        (
+            '[[calls]]\nold = "a:f"\nnew = "b:g"\nadd = { x = "1 +" }\n',
+            "calls[0].add.x: '1 +' is not a Python expression",
+        ),
+        (
+            "[thresholds]\nfragmented_imports = -1\n",
+            "thresholds.fragmented_imports: must be a non-negative number",
+        ),
         ("[thresholds]\nfragmented = 1\n", "thresholds.fragmented: unknown key"),
         ('src = ["../elsewhere"]\n', "src: '../elsewhere' must be a path inside the repository"),
         ("services = 3\n", "services: must be a list of strings"),

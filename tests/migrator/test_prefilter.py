@@ -20,7 +20,7 @@ CASES = {
     "module mutated": "REG = {}\n\ndef add(k, v):\n    REG[k] = v\n",
     "module global": "BUF = []\n\ndef reset():\n    global BUF\n    BUF = []\n",
     "module in try": "try:\n    SEEN = set()\nexcept Exception:\n    pass\n\ndef see(x):\n    SEEN.add(x)\n",
-    "fullwidth": "class A:\n    x = ｌｉｓｔ()\n",
+    "fullwidth": "class A:\n    x = \uff4c\uff49\uff53\uff54()\n",  # NFKC: list()
 }
 NEGATIVE = {
     "local list": "def f():\n    items = []\n    items.append(1)\n    return items\n",
@@ -71,4 +71,3 @@ def test_superset_on_every_file_of_the_sample_and_this_project() -> None:
             if detectors.find_singletons(tree):
                 assert prefilter.may_have_singleton(data), path
     assert checked > 80
-
