@@ -6,6 +6,7 @@ Status and progress go to stderr; reports, diffs and JSON go to stdout.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import sys
@@ -523,7 +524,7 @@ def runs(
     if as_json:
         sys.stdout.write(
             json.dumps(
-                [i.to_json() if hasattr(i, "to_json") else i.__dict__ for i in infos],
+                [dataclasses.asdict(i) for i in infos],
                 indent=2,
                 default=str,
             )
