@@ -71,3 +71,27 @@ def test_superset_on_every_file_of_the_sample_and_this_project() -> None:
             if detectors.find_singletons(tree):
                 assert prefilter.may_have_singleton(data), path
     assert checked > 80
+
+
+def test_plan_with_prefilter_equals_plan_parsing_everything(tmp_path: Path) -> None:
+    """The prefilter is an optimisation only: parsing every file gives the same findings and specs."""
+    import shutil
+
+    from migrator.config import load_config
+    from migrator.planner import Planner, PlanOptions
+    from migrator.report import to_json
+
+    root = tmp_path / "monorepo"
+    shutil.copytree(SAMPLE, root)
+    config = load_config(root)
+    fast = Planner(config, PlanOptions(jobs=1, use_cache=False)).build()
+    full_planner = Planner(config, PlanOptions(jobs=1, use_cache=False))
+    scan = full_planner.scanner.scan
+    full_planner.scanner.scan = lambda words, tails=(), **kw: scan(words, tails, **{**kw, "everything": True})  # type: ignore[method-assign]
+    full = full_planner.build()
+    a, b = to_json(fast.report), to_json(full.report)
+    assert a["files_parsed"] < b["files_parsed"] == b["files_scanned"]
+    for key in a:
+        if key != "files_parsed":
+            assert a[key] == b[key], key
+    assert fast.specs == full.specs
