@@ -36,7 +36,7 @@ class SessionManager:
 
     def restore(self, user_id: str) -> AccountEngine:
         """Re-attach to a user's engine after a restart (the 1.x code path)."""
-        return AccountEngine(user_id, self.settings).start()
+        return AccountEngine(user_id, self.settings).start()  # migrator: keep (1.x path, see tests)
 
     def get(self, session_id: str) -> Session:
         try:

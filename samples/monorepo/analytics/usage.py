@@ -12,7 +12,7 @@ from core.config.settings import Settings as AppSettings
 
 def sample_engine(user_id: str, settings: AppSettings | None = None) -> ue_mod.UserEngine:
     """A read-only engine used to replay a user's recorded tasks."""
-    return UnifiedEngineFactory.make_engine(user_id, settings)
+    return UnifiedEngineFactory.make_engine(user_id, settings, context={"read_only": True})
 
 
 def task_counts(engines: Iterable[ue_mod.UserEngine]) -> Counter[str]:

@@ -33,12 +33,12 @@ def test_billing_factory_is_the_core_factory():
 
 def test_accounts_factory_wraps_the_core_factory():
     assert issubclass(AccountsEngineFactory, EngineFactory)
-    engine = AccountsEngineFactory.build("u-3", context={"plan": "free"})
+    engine = AccountsEngineFactory.build("u-3", context={"plan": "free"})  # migrator: keep
     assert engine.context == {"origin": "accounts", "plan": "free"}
 
 
 def test_unified_factory_builds_read_only_engines():
-    engine = UnifiedEngineFactory.make_engine("u-4", Settings(max_tasks_per_engine=5))
+    engine = UnifiedEngineFactory.make_engine("u-4", Settings(max_tasks_per_engine=5))  # migrator: keep
     assert isinstance(engine, UserEngine)
     assert UnifiedEngineFactory.is_read_only(engine)
     assert engine.quota.limit == 5

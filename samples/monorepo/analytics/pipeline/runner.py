@@ -38,7 +38,7 @@ def backfill(user_ids: Iterable[str], step: Callable[[str], Any]) -> dict[str, A
     """Run ``step`` once per user on a fresh read-only engine."""
     results = {}
     for user_id in user_ids:
-        engine = UnifiedEngineFactory.make_engine(user_id).start()
+        engine = UnifiedEngineFactory.make_engine(user_id, context={"read_only": True}).start()
         if not isinstance(engine, UserEngineV1):
             raise TypeError("backfill needs core engines")
         results[user_id] = engine.run("backfill", step, user_id)

@@ -34,8 +34,16 @@ class InvoiceService:
                 invoice.add_line(item, quantity, convert(unit_prices[item], "USD", self.currency))
         return invoice
 
-    def issue(self, account: Account, usage: Mapping[str, int], unit_prices: Mapping[str, Decimal]) -> Invoice:
-        engine = get_engine(account.owner_id)
+    def issue(
+        self,
+        account: Account,
+        usage: Mapping[str, int],
+        unit_prices: Mapping[str, Decimal],
+        engine: core.engine.user_engine.UserEngine | None = None,
+    ) -> Invoice:
+        """Draft the invoice as a task on ``engine`` (by default the owner's), issue and post it."""
+        if engine is None:
+            engine = get_engine(account.owner_id)
         if not isinstance(engine, core.engine.user_engine.UserEngine):
             raise TypeError("billing needs an engine")
         if not engine.running:
