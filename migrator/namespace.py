@@ -44,7 +44,20 @@ class Namespace:
                     res = self.index.resolve(star.module, root)
                     via = f"{star.module}:{root}"
                     break
+        if res is not None and rest and res.target.is_module:
+            via = self._module_via(res.target.module, rest) or via
         return self.index.walk_attrs(res, rest), via
+
+    def _module_via(self, module: str, rest: str) -> str | None:
+        """For ``m.a.Name`` through module objects: ``"<module holding Name>:Name"``."""
+        for part in rest.split("."):
+            nxt = self.index.resolve(module, part)
+            if nxt is None:
+                return None
+            if not nxt.target.is_module:
+                return f"{module}:{part}"
+            module = nxt.target.module
+        return None
 
 
 def walk_modules(index: Index, base: str, attrs: str) -> tuple[Resolution | None, str]:

@@ -42,6 +42,7 @@ class Ledger:
 
     def reconcile(self, account_id: str, owner_id: str) -> shim.Engine:
         """Recompute the balance as a task on the owner's engine (audited via its history)."""
-        engine = shim.Engine(owner_id).start()
+        # Built directly on purpose: the audit trail patches the engine class where it is looked up.
+        engine = shim.Engine(owner_id).start()  # migrator: keep
         engine.run("reconcile", self.balance, account_id)
         return engine
