@@ -19,7 +19,7 @@ from migrator import detectors
 from migrator.names import is_dotted, resolve_relative
 from migrator.sources import DecodeError, decode_source
 
-ANALYSIS_VERSION = "1"
+ANALYSIS_VERSION = "2"
 
 KEEP_RE = re.compile(r"#\s*migrator:\s*keep\b")
 SKIP_FILE_RE = re.compile(rb"#\s*migrator:\s*skip-file\b")
@@ -103,6 +103,7 @@ class CallSite:
     callee: str  # dotted: "create_engine", "m.create_engine", "Factory.create"
     line: int
     awaited: bool
+    keep: bool = False  # `# migrator: keep` on its first or last line
 
 
 @dataclass(frozen=True, slots=True)
@@ -374,7 +375,12 @@ class _Collector(ast.NodeVisitor):
     def visit_Call(self, node: ast.Call) -> None:
         callee = dotted_name(node.func)
         if callee is not None:
-            self.calls.append(CallSite(callee, node.lineno, id(node) in self.awaited))
+            end = node.end_lineno or node.lineno
+            keep = any(
+                0 < i <= len(self.lines) and KEEP_RE.search(self.lines[i - 1]) is not None
+                for i in {node.lineno, end}
+            )
+            self.calls.append(CallSite(callee, node.lineno, id(node) in self.awaited, keep))
             parts = callee.split(".")
             if node.args and isinstance(node.args[0], ast.Constant):
                 if "patch" in parts:

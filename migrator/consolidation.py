@@ -89,9 +89,9 @@ class Consolidation:
         *,
         exclude_module: str = "",
         via_only: str | None = None,
-    ) -> dict[str, list[tuple[int, str | None]]]:
-        """Call sites whose callee is ``match`` or an attribute of it: path -> [(line, via)]."""
-        out: dict[str, list[tuple[int, str | None]]] = {}
+    ) -> dict[str, list[tuple[int, str | None, bool]]]:
+        """Call sites whose callee is ``match`` or an attribute of it: path -> [(line, via, kept)]."""
+        out: dict[str, list[tuple[int, str | None, bool]]] = {}
         for info in sorted(infos, key=lambda x: x.path):
             if not info.ok or (exclude_module and info.module == exclude_module):
                 continue
@@ -109,7 +109,7 @@ class Consolidation:
                     continue
                 if via_only is not None and via != via_only:
                     continue
-                out.setdefault(info.path, []).append((call.line, via))
+                out.setdefault(info.path, []).append((call.line, via, call.keep))
         return out
 
     def factories(
@@ -172,12 +172,16 @@ class Consolidation:
                                         kind="factory",
                                     )
                                 )
-                locs = tuple(
-                    Location(p, line_) for p, items in sorted(sites.items()) for line_, _ in items
-                )
+                locs, kept = _split(sites)
                 out.append(
                     Duplicate(
-                        str(d), info.path, line, kind, locs, kind == "alias" or bool(fc.methods)
+                        str(d),
+                        info.path,
+                        line,
+                        kind,
+                        locs,
+                        kind == "alias" or bool(fc.methods),
+                        kept,
                     )
                 )
             helpers = self.factory_helpers(index, infos, canon)
@@ -227,7 +231,7 @@ class Consolidation:
             )
             sites = self.calls_to(index, infos, old, exclude_module=old.module)
             for path, items in sites.items():
-                vias = frozenset(v for _, v in items if v) - {str(old.symbol)}
+                vias = frozenset(v for _, v, _ in items if v) - {str(old.symbol)}
                 rewrites.setdefault(path, []).append(
                     CallRewrite(
                         old=str(old.symbol),
@@ -243,13 +247,8 @@ class Consolidation:
                         kind="call",
                     )
                 )
-            reports.append(
-                CallReport(
-                    str(old.symbol),
-                    str(cc.new),
-                    tuple(Location(p, ln) for p, items in sorted(sites.items()) for ln, _ in items),
-                )
-            )
+            locs, kept = _split(sites)
+            reports.append(CallReport(str(old.symbol), str(cc.new), locs, kept))
         return reports, rewrites
 
     def construct_rewrites(
@@ -282,7 +281,7 @@ class Consolidation:
                     continue
                 # only direct construction `UserEngine(...)`, not `UserEngine.method(...)`
                 direct = [
-                    (ln, v) for ln, v in items if self.is_direct(index, info, ln, target.target)
+                    (ln, v) for ln, v, _ in items if self.is_direct(index, info, ln, target.target)
                 ]
                 if direct:
                     vias = frozenset(v for _, v in direct if v) - {str(sc.canonical)}
@@ -304,3 +303,14 @@ class Consolidation:
                 if res is not None and res.target == target:
                     return True
         return False
+
+
+def _split(
+    sites: dict[str, list[tuple[int, str | None, bool]]],
+) -> tuple[tuple[Location, ...], tuple[Location, ...]]:
+    """(call sites to migrate, call sites kept with `# migrator: keep`), sorted."""
+    ordered = [(p, ln, keep) for p, items in sorted(sites.items()) for ln, _, keep in items]
+    return (
+        tuple(Location(p, ln) for p, ln, keep in ordered if not keep),
+        tuple(Location(p, ln) for p, ln, keep in ordered if keep),
+    )

@@ -98,6 +98,7 @@ class Duplicate:
     kind: Literal["alias", "wrapper", "independent"]
     call_sites: tuple[Location, ...]
     rewritable: bool  # alias, or a method map is configured
+    kept: tuple[Location, ...] = ()  # call sites with `# migrator: keep`: reported, never rewritten
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +113,7 @@ class CallReport:
     old: str
     new: str
     call_sites: tuple[Location, ...]
+    kept: tuple[Location, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

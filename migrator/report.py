@@ -96,6 +96,7 @@ def to_json(report: Report, baseline: dict[str, Any] | None = None) -> dict[str,
                         "kind": d.kind,
                         "rewritable": d.rewritable,
                         "call_sites": [_loc(x) for x in d.call_sites],
+                        "kept": [_loc(x) for x in d.kept],
                     }
                     for d in f.duplicates
                 ],
@@ -104,7 +105,12 @@ def to_json(report: Report, baseline: dict[str, Any] | None = None) -> dict[str,
             for f in report.factories
         ],
         "calls": [
-            {"old": c_.old, "new": c_.new, "call_sites": [_loc(x) for x in c_.call_sites]}
+            {
+                "old": c_.old,
+                "new": c_.new,
+                "call_sites": [_loc(x) for x in c_.call_sites],
+                "kept": [_loc(x) for x in c_.kept],
+            }
             for c_ in report.calls
         ],
         "singletons": [_finding(f) for f in report.singletons],
