@@ -82,7 +82,12 @@ class Cache:
         if not self.enabled:
             return
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if not target.parent.is_dir():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                # Like .pytest_cache: the state directory ignores itself, in or out of git.
+                ignore = self.dir.parent.parent / ".gitignore"
+                if not ignore.exists():
+                    ignore.write_text("# created by migrator\n*\n", encoding="utf-8")
             fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
             with os.fdopen(fd, "wb") as fh:
                 fh.write(_MAGIC + payload)

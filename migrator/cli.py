@@ -31,6 +31,7 @@ from migrator.patches import FilePatch, colorize, render_patches, unified_diff, 
 from migrator.pipeline import PatchSet, compute_patches
 from migrator.planner import PlanOptions, make_plan
 from migrator.report import check_thresholds, load_baseline, render_markdown, render_text, to_json
+from migrator.sources import DecodeError, decode_source
 
 app = typer.Typer(
     name="migrator",
@@ -210,6 +211,12 @@ def _domain_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"migrator {__version__}")
+        raise typer.Exit(0)
+
+
 @app.callback()
 def _main(
     ctx: typer.Context,
@@ -217,11 +224,13 @@ def _main(
     jobs: JobsOpt = None,
     no_cache: NoCacheOpt = False,
     quiet: QuietOpt = False,
-    version: Annotated[bool, typer.Option("--version", help="Show the version and exit.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", is_eager=True, callback=_show_version, help="Show the version and exit."
+        ),
+    ] = False,
 ) -> None:
-    if version:
-        typer.echo(f"migrator {__version__}")
-        raise typer.Exit(0)
     ctx.obj = Globals(config=config, jobs=jobs, use_cache=not no_cache, quiet=quiet)
 
 
@@ -322,7 +331,7 @@ def diff(
     if as_json:
         files = _summary(patchset)
         for entry, p in zip(files, patches, strict=True):
-            entry["diff"] = unified_diff(p).decode("utf-8", "replace")
+            entry["diff"] = _diff_text(p)
         doc = {
             "changed": len(patches),
             "files": files,
@@ -337,6 +346,16 @@ def diff(
         _err().print(f"{len(patches)} file(s) would change")
     if exit_code and patches:
         raise typer.Exit(1)
+
+
+def _diff_text(patch: FilePatch) -> str:
+    """A patch's diff as text for people: decoded with the file's own encoding (latin-1 stays é)."""
+    data = unified_diff(patch)
+    try:
+        encoding = decode_source(patch.old if patch.old is not None else patch.new or b"").encoding
+        return data.decode(encoding)
+    except (DecodeError, UnicodeDecodeError, LookupError):
+        return data.decode("utf-8", "replace")
 
 
 def _print_patches(patches: tuple[FilePatch, ...] | list[FilePatch]) -> None:
@@ -381,7 +400,7 @@ class _Interactive:
         while True:
             if show:
                 self.console.print(f"[bold]({self.index}/{self.total}) {patch.path}[/bold]")
-                text = unified_diff(patch).decode("utf-8", "replace")
+                text = _diff_text(patch)
                 self.console.print(colorize(text) if sys.stdout.isatty() else text, markup=False)
                 show = False
             answer = self._ask()

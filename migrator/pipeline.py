@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from codemods.api import transform_source  # imported before forking: workers share it
 from codemods.spec import FileSpec, Note
 from migrator.findings import Plan
 from migrator.parallel import pmap
@@ -41,8 +42,6 @@ class PatchSet:
 
 
 def _transform(task: tuple[str, FileSpec]) -> FileOutcome:
-    from codemods.api import transform_source
-
     root, spec = task
     full = os.path.join(root, spec.path)
     try:
