@@ -1,4 +1,9 @@
-"""Before/after cases for the import rewrite (rules 1-7, 9-11); each runs twice and must parse."""
+"""Before/after cases for the import rewrite (rules 1-7, 9-11); each runs twice and must parse.
+
+Module-attribute usages (rule 4) stay attribute lookups, on the canonical module
+(``core.engine.user_engine.UserEngine``), so ``mock.patch`` of the canonical path still reaches them;
+relative imports of the canonical module (rule 5) are written absolute.
+"""
 
 from __future__ import annotations
 
@@ -802,9 +807,9 @@ CASES: list[Case] = [
         engine = core.compat.Engine(config)
         """,
         """
-        from core.engine.user_engine import UserEngine
+        import core.engine.user_engine
 
-        engine = UserEngine(config)
+        engine = core.engine.user_engine.UserEngine(config)
         """,
     ),
     case(
@@ -816,9 +821,9 @@ CASES: list[Case] = [
         engine = compat.Engine(config)
         """,
         """
-        from core.engine.user_engine import UserEngine
+        import core.engine.user_engine
 
-        engine = UserEngine(config)
+        engine = core.engine.user_engine.UserEngine(config)
         """,
     ),
     case(
@@ -831,9 +836,9 @@ CASES: list[Case] = [
         """,
         """
         import core.compat
-        from core.engine.user_engine import UserEngine
+        import core.engine.user_engine
 
-        engine = UserEngine(core.compat.create_engine())
+        engine = core.engine.user_engine.UserEngine(core.compat.create_engine())
         """,
     ),
     case(
@@ -845,9 +850,9 @@ CASES: list[Case] = [
         engine_cls = compat.Engine
         """,
         """
-        from core.engine.user_engine import UserEngine
+        import core.engine.user_engine
 
-        engine_cls = UserEngine
+        engine_cls = core.engine.user_engine.UserEngine
         """,
     ),
     case(
@@ -897,9 +902,9 @@ CASES: list[Case] = [
         """,
         """
         def build(config):
-            from core.engine.user_engine import UserEngine
+            import core.engine.user_engine
 
-            return UserEngine(config)
+            return core.engine.user_engine.UserEngine(config)
         """,
     ),
     case(
@@ -912,13 +917,13 @@ CASES: list[Case] = [
         """,
         """
         import os
-        from core.engine.user_engine import UserEngine
+        import core.engine.user_engine
 
-        engine = UserEngine(os.environ)
+        engine = core.engine.user_engine.UserEngine(os.environ)
         """,
     ),
     case(
-        "import-module-merges-into-canonical-import",
+        "import-module-not-merged-into-canonical-from-import",
         {},
         """
         import core.compat
@@ -927,9 +932,10 @@ CASES: list[Case] = [
         engine = make_engine(core.compat.Engine)
         """,
         """
-        from core.engine.user_engine import make_engine, UserEngine
+        import core.engine.user_engine
+        from core.engine.user_engine import make_engine
 
-        engine = make_engine(UserEngine)
+        engine = make_engine(core.engine.user_engine.UserEngine)
         """,
     ),
     case(
@@ -964,9 +970,451 @@ CASES: list[Case] = [
             if attempt:
                 engine = compat.create_engine()
             import core.compat as compat
-            from core.engine.user_engine import UserEngine
+            import core.engine.user_engine
 
-            default = UserEngine
+            default = core.engine.user_engine.UserEngine
+        """,
+    ),
+    # rule 4, late binding: usages stay attribute lookups on the canonical module
+    case(
+        "module-attribute-shim-as-keeps-late-binding",
+        {},
+        """
+        from __future__ import annotations
+
+        import core.legacy.engine_shim as shim
+
+
+        class Ledger:
+            def reconcile(self, owner_id: str) -> shim.UserEngine:
+                return shim.UserEngine(owner_id).start()
+        """,
+        """
+        from __future__ import annotations
+
+        import core.engine.user_engine
+
+
+        class Ledger:
+            def reconcile(self, owner_id: str) -> core.engine.user_engine.UserEngine:
+                return core.engine.user_engine.UserEngine(owner_id).start()
+        """,
+    ),
+    case(
+        "module-attribute-dotted-import-without-as",
+        {},
+        """
+        import core.legacy.engine_shim
+
+        engine = core.legacy.engine_shim.UserEngine()
+        """,
+        """
+        import core.engine.user_engine
+
+        engine = core.engine.user_engine.UserEngine()
+        """,
+    ),
+    case(
+        "module-attribute-package-import",
+        {},
+        """
+        import core.engine
+
+
+        def observe(engine: core.engine.Engine) -> None:
+            if not isinstance(engine, core.engine.Engine):
+                raise TypeError(engine)
+        """,
+        """
+        import core.engine.user_engine
+
+
+        def observe(engine: core.engine.user_engine.UserEngine) -> None:
+            if not isinstance(engine, core.engine.user_engine.UserEngine):
+                raise TypeError(engine)
+        """,
+    ),
+    case(
+        "module-attribute-package-import-other-attribute-keeps-import",
+        {},
+        """
+        import core.engine
+
+        engine = core.engine.Engine(core.engine.EngineConfig())
+        """,
+        """
+        import core.engine
+        import core.engine.user_engine
+
+        engine = core.engine.user_engine.UserEngine(core.engine.EngineConfig())
+        """,
+    ),
+    case(
+        "module-attribute-annotation-only",
+        {},
+        """
+        import core.compat as compat
+
+
+        def run(engine: compat.Engine) -> None:
+            engine.start()
+        """,
+        """
+        import core.engine.user_engine
+
+
+        def run(engine: core.engine.user_engine.UserEngine) -> None:
+            engine.start()
+        """,
+    ),
+    case(
+        "module-attribute-string-annotations",
+        {},
+        """
+        import core.compat as compat
+
+
+        def run(engine: "compat.Engine", more: "list[compat.Engine]") -> None:
+            engine.start(more)
+        """,
+        """
+        import core.engine.user_engine
+
+
+        def run(engine: "core.engine.user_engine.UserEngine", more: "list[core.engine.user_engine.UserEngine]") -> None:
+            engine.start(more)
+        """,
+    ),
+    case(
+        "module-attribute-string-annotation-of-other-attribute-keeps-import",
+        {},
+        """
+        import core.compat as compat
+
+
+        def run(engine: "compat.Engine", config: "compat.EngineConfig") -> None:
+            engine.start(config)
+        """,
+        """
+        import core.compat as compat
+        import core.engine.user_engine
+
+
+        def run(engine: "core.engine.user_engine.UserEngine", config: "compat.EngineConfig") -> None:
+            engine.start(config)
+        """,
+    ),
+    case(
+        "module-attribute-type-checking-import",
+        {},
+        """
+        from __future__ import annotations
+
+        from typing import TYPE_CHECKING
+
+        if TYPE_CHECKING:
+            import core.compat as compat
+
+
+        def run(engine: compat.Engine) -> None:
+            engine.start()
+        """,
+        """
+        from __future__ import annotations
+
+        from typing import TYPE_CHECKING
+
+        if TYPE_CHECKING:
+            import core.engine.user_engine
+
+
+        def run(engine: core.engine.user_engine.UserEngine) -> None:
+            engine.start()
+        """,
+    ),
+    case(
+        "module-attribute-from-package-other-attribute-keeps-import",
+        {},
+        """
+        from core import compat
+
+        engine = compat.Engine(compat.create_engine())
+        """,
+        """
+        from core import compat
+        import core.engine.user_engine
+
+        engine = core.engine.user_engine.UserEngine(compat.create_engine())
+        """,
+    ),
+    case(
+        "module-attribute-store-keeps-import",
+        {},
+        """
+        import core.compat as compat
+
+        compat.Engine = FakeEngine
+        engine = compat.Engine()
+        """,
+        """
+        import core.compat as compat
+        import core.engine.user_engine
+
+        compat.Engine = FakeEngine
+        engine = core.engine.user_engine.UserEngine()
+        """,
+    ),
+    case(
+        "module-attribute-keep-local-name-keeps-import",
+        {"keep_local_names": frozenset({"compat"})},
+        """
+        import core.compat as compat
+
+        engine = compat.Engine()
+        """,
+        """
+        import core.compat as compat
+        import core.engine.user_engine
+
+        engine = core.engine.user_engine.UserEngine()
+        """,
+    ),
+    case(
+        "module-attribute-two-legacy-modules-one-import",
+        {},
+        """
+        import core.compat
+        import core.legacy.engine_shim as shim
+
+        pair = (core.compat.Engine(), shim.UserEngine())
+        """,
+        """
+        import core.engine.user_engine
+
+        pair = (core.engine.user_engine.UserEngine(), core.engine.user_engine.UserEngine())
+        """,
+    ),
+    case(
+        "module-attribute-two-targets",
+        {},
+        """
+        import core.compat as compat
+
+        engine = compat.EngineFactory().create(compat.Engine)
+        """,
+        """
+        import core.engine.user_engine
+        import core.engine.factory
+
+        engine = core.engine.factory.EngineFactory().create(core.engine.user_engine.UserEngine)
+        """,
+    ),
+    case(
+        "module-attribute-in-class-body",
+        {},
+        """
+        class Service:
+            import core.compat as compat
+
+            default = compat.Engine
+        """,
+        """
+        class Service:
+            import core.engine.user_engine
+
+            default = core.engine.user_engine.UserEngine
+        """,
+    ),
+    case(
+        "module-attribute-existing-canonical-module-import-not-duplicated",
+        {},
+        """
+        import core.engine.user_engine
+        import core.compat as compat
+
+        engine = compat.Engine(core.engine.user_engine.make_config())
+        """,
+        """
+        import core.engine.user_engine
+
+        engine = core.engine.user_engine.UserEngine(core.engine.user_engine.make_config())
+        """,
+    ),
+    case(
+        "module-attribute-module-level-canonical-import-serves-function",
+        {},
+        """
+        import core.engine.user_engine
+
+
+        def build():
+            import core.compat as compat
+
+            return compat.Engine()
+        """,
+        """
+        import core.engine.user_engine
+
+
+        def build():
+            return core.engine.user_engine.UserEngine()
+        """,
+    ),
+    case(
+        "module-attribute-later-module-level-canonical-import-serves",
+        {},
+        """
+        import core.compat as compat
+
+        setup()
+
+        import core.engine.user_engine
+
+        engine = compat.Engine()
+        """,
+        """
+        setup()
+
+        import core.engine.user_engine
+
+        engine = core.engine.user_engine.UserEngine()
+        """,
+    ),
+    case(
+        "module-attribute-used-before-later-canonical-import-gets-its-own",
+        {},
+        """
+        import core.compat as compat
+
+        early = compat.Engine()
+
+        import core.engine.user_engine
+
+        engine = compat.Engine()
+        """,
+        """
+        import core.engine.user_engine
+
+        early = core.engine.user_engine.UserEngine()
+
+        import core.engine.user_engine
+
+        engine = core.engine.user_engine.UserEngine()
+        """,
+    ),
+    case(
+        "module-attribute-existing-canonical-module-as-name-used",
+        {},
+        """
+        import core.engine.user_engine as ue_mod
+        import core.compat as compat
+
+        engine = compat.Engine(ue_mod.make_config())
+        """,
+        """
+        import core.engine.user_engine as ue_mod
+
+        engine = ue_mod.UserEngine(ue_mod.make_config())
+        """,
+    ),
+    case(
+        "module-attribute-root-rebound-falls-back-to-as-name",
+        {},
+        """
+        import core.compat as compat
+
+        core = load_core()
+        engine = compat.Engine(core)
+        """,
+        """
+        import core.engine.user_engine as _user_engine_mod
+
+        core = load_core()
+        engine = _user_engine_mod.UserEngine(core)
+        """,
+    ),
+    case(
+        "module-attribute-root-is-parameter-falls-back",
+        {},
+        """
+        import core.compat as compat
+
+
+        def build(core):
+            return compat.Engine(core)
+        """,
+        """
+        import core.engine.user_engine as _user_engine_mod
+
+
+        def build(core):
+            return _user_engine_mod.UserEngine(core)
+        """,
+    ),
+    case(
+        "module-attribute-root-bound-in-nested-scope-falls-back",
+        {},
+        """
+        import core.compat as compat
+
+
+        def outer():
+            core = 1
+
+            def inner():
+                return compat.Engine(core)
+
+            return inner
+        """,
+        """
+        import core.engine.user_engine as _user_engine_mod
+
+
+        def outer():
+            core = 1
+
+            def inner():
+                return _user_engine_mod.UserEngine(core)
+
+            return inner
+        """,
+    ),
+    case(
+        "module-attribute-root-global-read-in-function-falls-back",
+        {},
+        """
+        import core.utils
+
+
+        def build():
+            import core.compat as compat
+
+            return compat.Engine(core.utils.config())
+        """,
+        """
+        import core.utils
+
+
+        def build():
+            import core.engine.user_engine as _user_engine_mod
+
+            return _user_engine_mod.UserEngine(core.utils.config())
+        """,
+    ),
+    case(
+        "module-attribute-fallback-name-taken-picks-next",
+        {},
+        """
+        import core.compat as compat
+
+        core = _user_engine_mod = None
+        engine = compat.Engine()
+        """,
+        """
+        import core.engine.user_engine as _user_engine_mod2
+
+        core = _user_engine_mod = None
+        engine = _user_engine_mod2.UserEngine()
         """,
     ),
     # ----------------------------------------------------------------- rule 5: relative imports
@@ -1022,23 +1470,27 @@ CASES: list[Case] = [
         engine = compat.Engine()
         """,
         """
-        from core.engine.user_engine import UserEngine
+        import core.engine.user_engine
 
-        engine = UserEngine()
+        engine = core.engine.user_engine.UserEngine()
         """,
     ),
     case(
-        "relative-canonical-import-untouched",
+        "relative-canonical-import-made-absolute",
         {"module": "core.engine.factory"},
         """
         from .user_engine import UserEngine
 
         engine = UserEngine()
         """,
-        SAME,
+        """
+        from core.engine.user_engine import UserEngine
+
+        engine = UserEngine()
+        """,
     ),
     case(
-        "relative-canonical-as-alias-drops-as-in-place",
+        "relative-canonical-as-alias-made-absolute-in-place",
         {"module": "core.engine.factory"},
         """
         from .user_engine import UserEngine as UE
@@ -1046,10 +1498,174 @@ CASES: list[Case] = [
         engine = UE()
         """,
         """
-        from .user_engine import UserEngine
+        from core.engine.user_engine import UserEngine
 
         engine = UserEngine()
         """,
+    ),
+    case(
+        "relative-canonical-from-parent-package",
+        {"module": "core.jobs.scheduler"},
+        """
+        from core.utils.clock import utcnow
+
+        from ..engine.user_engine import UserEngine
+
+        engine: UserEngine = UserEngine(utcnow())
+        """,
+        """
+        from core.utils.clock import utcnow
+
+        from core.engine.user_engine import UserEngine
+
+        engine: UserEngine = UserEngine(utcnow())
+        """,
+    ),
+    case(
+        "relative-canonical-with-other-names-made-absolute",
+        {"module": "core.jobs.scheduler"},
+        """
+        from ..engine.user_engine import (
+            make_engine,
+            UserEngine as UE,
+        )
+
+        engine = make_engine(UE)
+        """,
+        """
+        from core.engine.user_engine import (
+            make_engine,
+            UserEngine,
+        )
+
+        engine = make_engine(UserEngine)
+        """,
+    ),
+    case(
+        "relative-canonical-rename-off-made-absolute",
+        {**NO_RENAME, "module": "core.engine.factory"},
+        """
+        from .user_engine import UserEngine as UE
+
+        engine = UE()
+        """,
+        """
+        from core.engine.user_engine import UserEngine as UE
+
+        engine = UE()
+        """,
+    ),
+    case(
+        "relative-canonical-duplicate-removed",
+        {"module": "core.engine.factory"},
+        """
+        from core.engine.user_engine import UserEngine
+        from .user_engine import UserEngine as UE
+
+        pair = (UserEngine(), UE())
+        """,
+        """
+        from core.engine.user_engine import UserEngine
+
+        pair = (UserEngine(), UserEngine())
+        """,
+    ),
+    case(
+        "relative-non-target-imports-untouched",
+        {"module": "core.engine.factory"},
+        """
+        from . import quota
+        from .user_engine import make_engine
+        from ..utils import clock
+
+        engine = make_engine(quota, clock)
+        """,
+        SAME,
+    ),
+    case(
+        "relative-canonical-import-not-a-merge-target",
+        {"module": "core.engine.factory"},
+        """
+        from .user_engine import make_engine
+        from core.compat import Engine
+
+        engine = make_engine(Engine)
+        """,
+        """
+        from .user_engine import make_engine
+        from core.engine.user_engine import UserEngine
+
+        engine = make_engine(UserEngine)
+        """,
+    ),
+    case(
+        "relative-canonical-module-binding",
+        {"module": "core.engine.factory"},
+        """
+        from . import user_engine
+
+
+        def create(user_id) -> user_engine.UserEngine:
+            return user_engine.UserEngine(user_id)
+        """,
+        """
+        import core.engine.user_engine
+
+
+        def create(user_id) -> core.engine.user_engine.UserEngine:
+            return core.engine.user_engine.UserEngine(user_id)
+        """,
+    ),
+    case(
+        "relative-canonical-module-binding-in-package-init",
+        {"module": "core.engine", "is_package": True},
+        """
+        from . import quota, user_engine
+
+        engine = user_engine.UserEngine(quota.LIMIT)
+        """,
+        """
+        from . import quota
+        import core.engine.user_engine
+
+        engine = core.engine.user_engine.UserEngine(quota.LIMIT)
+        """,
+    ),
+    case(
+        "relative-canonical-module-binding-other-attribute-untouched",
+        {"module": "core.engine.factory"},
+        """
+        from . import user_engine
+
+        engine = user_engine.UserEngine(user_engine.make_config())
+        """,
+        SAME,
+    ),
+    case(
+        "relative-canonical-module-binding-root-rebound-falls-back",
+        {"module": "core.engine.factory"},
+        """
+        from . import user_engine
+
+        core = None
+        engine = user_engine.UserEngine()
+        """,
+        """
+        import core.engine.user_engine as _user_engine_mod
+
+        core = None
+        engine = _user_engine_mod.UserEngine()
+        """,
+    ),
+    case(
+        "absolute-canonical-module-binding-untouched",
+        {},
+        """
+        from core.engine import user_engine
+
+        engine = user_engine.UserEngine()
+        """,
+        SAME,
     ),
     # ----------------------------------------------------------------- rule 6: in place
     case(
