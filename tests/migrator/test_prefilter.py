@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -77,6 +78,7 @@ def test_plan_with_prefilter_equals_plan_parsing_everything(tmp_path: Path) -> N
     """The prefilter is an optimisation only: parsing every file gives the same findings and specs."""
     import shutil
 
+    from migrator.analysis import ModuleInfo
     from migrator.config import load_config
     from migrator.planner import Planner, PlanOptions
     from migrator.report import to_json
@@ -87,7 +89,11 @@ def test_plan_with_prefilter_equals_plan_parsing_everything(tmp_path: Path) -> N
     fast = Planner(config, PlanOptions(jobs=1, use_cache=False)).build()
     full_planner = Planner(config, PlanOptions(jobs=1, use_cache=False))
     scan = full_planner.scanner.scan
-    full_planner.scanner.scan = lambda words, tails=(), **kw: scan(words, tails, **{**kw, "everything": True})  # type: ignore[method-assign]
+
+    def everything(words: Iterable[str], tails: Iterable[str] = (), **kw: bool) -> list[ModuleInfo]:
+        return scan(words, tails, **{**kw, "everything": True})
+
+    full_planner.scanner.scan = everything  # type: ignore[method-assign]
     full = full_planner.build()
     a, b = to_json(fast.report), to_json(full.report)
     assert a["files_parsed"] < b["files_parsed"] == b["files_scanned"]
