@@ -64,9 +64,8 @@ class FileSpec:
 
     path: str  # repo-relative, with "/"
     module: str  # dotted module name of this file ("" when it is outside every src root)
-    is_package: bool = (
-        False  # True for __init__.py (relative imports resolve from the package itself)
-    )
+    # True for __init__.py (relative imports resolve from the package itself).
+    is_package: bool = False
     symbols: tuple[SymbolTarget, ...] = ()
     # Module-level local names of this file that other modules import or name in strings and that are not
     # all rewritten in this run: such a binding keeps its name (no alias renaming of it).
