@@ -15,23 +15,26 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from migrator import __version__
-from migrator.applier import ApplyOptions, apply_patches, rollback
 from migrator.config import load_config
 from migrator.errors import MigratorError
 from migrator.findings import Plan
-from migrator.journal import list_runs
 from migrator.patches import FilePatch, colorize, render_patches, unified_diff, write_patch_dir
-from migrator.pipeline import PatchSet, compute_patches
 from migrator.planner import PlanOptions, make_plan
 from migrator.report import check_thresholds, load_baseline, render_markdown, render_text, to_json
 from migrator.sources import DecodeError, decode_source
+
+if TYPE_CHECKING:
+    from migrator.pipeline import PatchSet
+
+# The writing side (libcst, the codemods, GitPython) is imported by the commands that need it, so
+# `plan` and `check` start fast.
 
 app = typer.Typer(
     name="migrator",
@@ -167,6 +170,8 @@ def _plan(
 def _patches(
     ctx: typer.Context, path: Path, strings: Strings, retire_shims: bool
 ) -> tuple[Plan, PatchSet, Globals]:
+    from migrator.pipeline import compute_patches
+
     plan, g = _plan(ctx, path, "all" if strings is Strings.all else "code")
     bar = _ProgressBar(g.quiet)
     try:
@@ -460,6 +465,8 @@ def apply(
     patches = list(patchset.patches)
     err = _err()
     confirm = _Interactive(len(patches)) if interactive else None
+    from migrator.applier import ApplyOptions, apply_patches
+
     options = ApplyOptions(
         allow_dirty=allow_dirty, branch=branch, commit=commit, message=message, verify=verify
     )
@@ -511,6 +518,8 @@ def rollback_cmd(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Undo a run: restore every file byte-for-byte (a committed run gets a revert commit)."""
+    from migrator.applier import rollback
+
     result = rollback(_root(directory), run_id, force=force)
     if as_json:
         sys.stdout.write(
@@ -539,6 +548,8 @@ def runs(
     directory: DirOpt = Path("."), as_json: Annotated[bool, typer.Option("--json")] = False
 ) -> None:
     """List recorded runs (id, time, files, status)."""
+    from migrator.journal import list_runs
+
     infos = list_runs(_root(directory))
     if as_json:
         sys.stdout.write(
