@@ -4,8 +4,9 @@ Every binding that changes and every module reference that needs an import becom
 the old import's site. A request is dropped when an equal import already provides it (in the same run
 of imports, or earlier in the same block when the name has no other binding), merged into an adjacent
 ``from`` import of the same module (never a relative one), written over the old statement once all its
-names are gone, or added right after it. A relative import of the canonical module that keeps its
-target name is written absolute.
+names are gone, or added right after it (at module level in a sorted import block: at its sorted place,
+see ``codemods._ordering``). A relative import of the canonical module that keeps its target name is
+written absolute.
 """
 
 from __future__ import annotations

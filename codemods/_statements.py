@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from codemods._names import alias_local, dotted_expr, dotted_name
+from codemods._ordering import header_sorted, place_created
 
 # A line whose only statement is this expression is a removed statement waiting for its leading lines
 # to be handed to the next statement (see ``carry_removed_lines``).
@@ -272,42 +273,68 @@ def _has_comment(lines: Iterable[cst.EmptyLine]) -> bool:
     return any(line.comment is not None for line in lines)
 
 
+def _blanks(lines: Sequence[cst.EmptyLine], *, from_end: bool = False) -> int:
+    """How many blank (comment-less) lines open ``lines`` (or close it, ``from_end``)."""
+    count = 0
+    for line in reversed(lines) if from_end else lines:
+        if line.comment is not None:
+            break
+        count += 1
+    return count
+
+
+def _join(before: Sequence[cst.EmptyLine], after: Sequence[cst.EmptyLine]) -> list[cst.EmptyLine]:
+    """``before`` then ``after``, the blank lines where they meet counted once (the longer run).
+
+    Removing a whole group of imports then leaves one separator, not two.
+    """
+    end = _blanks(before, from_end=True)
+    start = _blanks(after)
+    if end >= start:
+        return [*before, *after[start:]]
+    return [*before[: len(before) - end], *after]
+
+
 def carry_removed_lines(
-    body: Sequence[cst.BaseStatement], footer: Sequence[cst.EmptyLine]
+    body: Sequence[cst.BaseStatement],
+    footer: Sequence[cst.EmptyLine],
+    *,
+    strip_opening: bool = True,
 ) -> tuple[list[cst.BaseStatement], list[cst.EmptyLine]]:
     """Drop removed-line markers, handing their leading comments and blank lines to what follows.
 
-    Blank lines that would now open the block (the removed lines were its first statements) go.
+    The statement that now comes first in a removed line's place gets the removed line's leading
+    lines before its own (a blank run where they meet counted once), so separators and comments
+    between groups stay as written. Blank lines that would newly open the block (the removed lines
+    were its first statements) go, unless ``strip_opening`` is False; a removed last line leaves its
+    comments in the footer.
     """
     out: list[cst.BaseStatement] = []
     pending: list[cst.EmptyLine] = []
+    opening = 0  # blank lines that opened the block above its removed first line
     removed = False
     for stmt in body:
         if _is_marker(stmt):
-            pending.extend(getattr(stmt, "leading_lines", ()))
+            lead: list[cst.EmptyLine] = list(getattr(stmt, "leading_lines", ()))
+            if not out and not removed:
+                opening = _blanks(lead)
+            pending.extend(lead)
             removed = True
             continue
         if removed:
-            own: list[cst.EmptyLine] = list(getattr(stmt, "leading_lines", ()))
-            if not out and not _has_comment(pending):
-                merged = own
-                while merged and merged[0].comment is None:
-                    merged = merged[1:]
-            elif _has_comment(pending):
-                merged = [*pending, *own]
-            elif own:
-                merged = (
-                    own if len(own) >= len(pending) else pending[: len(pending) - len(own)] + own
-                )
-            else:
-                merged = pending
+            merged = _join(pending, list(getattr(stmt, "leading_lines", ())))
+            if not out and strip_opening:
+                merged = merged[max(0, _blanks(merged) - opening) :]
             stmt = stmt.with_changes(leading_lines=merged)
             pending = []
             removed = False
         out.append(stmt)
     new_footer = list(footer)
     if pending and _has_comment(pending):
-        new_footer = [line for line in pending if line.comment is not None] + new_footer
+        kept = pending[: len(pending) - _blanks(pending, from_end=True)]
+        if not out and strip_opening:
+            kept = kept[max(0, _blanks(kept) - opening) :]
+        new_footer = [*kept, *new_footer]
     return out, new_footer
 
 
@@ -315,12 +342,41 @@ def body_has_marker(body: Sequence[cst.BaseStatement]) -> bool:
     return any(_is_marker(stmt) for stmt in body)
 
 
-class StatementEditor(cst.CSTTransformer):
-    """Apply ``StatementEdit``s (keyed by the id of the original import node) to a module."""
+class CarryRemovedLines(cst.CSTTransformer):
+    """Blocks and the module drop the markers of removed lines (``removed_line``), handing their
+    leading lines on (``carry_removed_lines``)."""
+
+    # False: blank lines that would newly open the module stay (imports are added above them next).
+    strip_module_opening = True
+
+    def leave_IndentedBlock(
+        self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
+    ) -> cst.IndentedBlock:
+        if not body_has_marker(updated_node.body):
+            return updated_node
+        body, footer = carry_removed_lines(updated_node.body, updated_node.footer)
+        return updated_node.with_changes(body=body, footer=footer)
+
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        if not body_has_marker(updated_node.body):
+            return updated_node
+        body, footer = carry_removed_lines(
+            updated_node.body, updated_node.footer, strip_opening=self.strip_module_opening
+        )
+        return updated_node.with_changes(body=body, footer=footer)
+
+
+class StatementEditor(CarryRemovedLines):
+    """Apply ``StatementEdit``s (keyed by the id of the original import node) to a module.
+
+    Imports created after a module-level import go to their sorted place when the module's import
+    block is sorted (``codemods._ordering``); elsewhere they stay right after it.
+    """
 
     def __init__(self, edits: dict[int, StatementEdit]) -> None:
         super().__init__()
         self.edits = edits
+        self.created: list[cst.SimpleStatementLine] = []  # lines made for imports created after one
 
     def leave_SimpleStatementLine(
         self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
@@ -337,7 +393,9 @@ class StatementEditor(cst.CSTTransformer):
         line = updated_node.with_changes(body=body)
         if not tail:
             return line
-        return cst.FlattenSentinel([line, *(cst.SimpleStatementLine(body=[t]) for t in tail)])
+        made = [cst.SimpleStatementLine(body=[t]) for t in tail]
+        self.created.extend(made)
+        return cst.FlattenSentinel([line, *made])
 
     def leave_SimpleStatementSuite(
         self, original_node: cst.SimpleStatementSuite, updated_node: cst.SimpleStatementSuite
@@ -349,16 +407,11 @@ class StatementEditor(cst.CSTTransformer):
         )
         return updated_node.with_changes(body=body or [cst.Pass()])
 
-    def leave_IndentedBlock(
-        self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
-    ) -> cst.IndentedBlock:
-        if not body_has_marker(updated_node.body):
-            return updated_node
-        body, footer = carry_removed_lines(updated_node.body, updated_node.footer)
-        return updated_node.with_changes(body=body, footer=footer)
-
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
-        if not body_has_marker(updated_node.body):
+        updated_node = super().leave_Module(original_node, updated_node)
+        created = frozenset(id(line) for line in self.created)
+        if not any(id(stmt) in created for stmt in updated_node.body):
             return updated_node
-        body, footer = carry_removed_lines(updated_node.body, updated_node.footer)
-        return updated_node.with_changes(body=body, footer=footer)
+        if not header_sorted(original_node.body):
+            return updated_node
+        return updated_node.with_changes(body=place_created(updated_node.body, created))

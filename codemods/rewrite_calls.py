@@ -7,12 +7,14 @@ One module goes through four steps, each with fresh visitors (nothing is shared 
    call gets the new callee and its arguments mapped; the new callee's first name is a placeholder for
    now. The import that bound the old callee is queued on ``RemoveImportsVisitor``. Unsafe calls and
    references that are not calls are left alone and reported as notes.
-2. ``RemoveImportsVisitor`` drops the queued imports that nothing uses any more. Imports the rewrite did
+2. ``RemoveImportsVisitor`` drops the queued imports that nothing uses any more (the blank lines and
+   comments above an emptied line stay, ``codemods._call_imports``). Imports the rewrite did
    not touch are never queued, so an import that was already unused stays.
 3. ``_choose_names`` picks the local name for each new callee now that dead imports are gone: a name
    already bound to the same object by an import, else the plain name when it is free at every call
    site, else ``Name as TopName`` (never shadowing anything).
-4. The placeholders are replaced and ``AddImportsVisitor`` adds the imports.
+4. The placeholders are replaced and the imports added: at their sorted place when the module's
+   import block is sorted, else by ``AddImportsVisitor`` (``codemods._call_imports``).
 
 Style choice: the new callee is always written as its attribute path under a from-import
 (``from core.engine.factory import EngineFactory`` then ``EngineFactory.create_for_user(...)``), also
@@ -42,6 +44,7 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
+from codemods._call_imports import add_imports, remove_imports
 from codemods.spec import CallRewrite, FileSpec, Note
 from migrator.names import Symbol
 
@@ -86,9 +89,7 @@ def rewrite_calls(module: cst.Module, spec: FileSpec) -> tuple[cst.Module, tuple
     """Rewrite every call of each CallRewrite.old (or its old_aliases) to CallRewrite.new."""
     context = _context_for(spec)
     tree, notes = _rewrite(module, spec, context)
-    if context.scratch.get(AddImportsVisitor.CONTEXT_KEY):
-        tree = AddImportsVisitor(context).transform_module(tree)
-    return tree, notes
+    return add_imports(tree, context), notes
 
 
 def _package_of(spec: FileSpec) -> str | None:
@@ -120,9 +121,7 @@ def _rewrite(
     notes = tuple(dict.fromkeys(rewriter.notes))
     if not rewriter.used:
         return module, notes
-    if context.scratch.get(RemoveImportsVisitor.CONTEXT_KEY):
-        tree = RemoveImportsVisitor(context).transform_module(tree)
-        context.scratch.pop(RemoveImportsVisitor.CONTEXT_KEY, None)
+    tree = remove_imports(tree, context)
     tree, names = _choose_names(tree, rewriter.used, context)
     return tree.visit(_Rename(names)), notes
 
@@ -740,4 +739,4 @@ class RewriteCallsCommand(VisitorBasedCodemodCommand):
         new_tree, notes = _rewrite(tree, spec, self.context)
         for note in notes:
             self.warn(f"line {note.line}: {note.code}: {note.message}")
-        return new_tree
+        return add_imports(new_tree, self.context)

@@ -304,11 +304,11 @@ CASES = [
         """,
         """\
         import logging
+
         from core.engine.factory import EngineFactory
 
 
         def build(ctx):
-
             return EngineFactory.create_for_user(ctx)
         """,
     ),
@@ -480,8 +480,8 @@ CASES = [
             return engine
         """,
         """\
-        from core.engine.user_engine import UserEngine
         from core.engine.factory import EngineFactory
+        from core.engine.user_engine import UserEngine
 
 
         def build(ctx) -> UserEngine:

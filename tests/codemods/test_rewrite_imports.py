@@ -718,8 +718,8 @@ CASES: list[Case] = [
         engine = EngineFactory().create(Engine)
         """,
         """
-        from core.engine.user_engine import UserEngine
         from core.engine.factory import EngineFactory
+        from core.engine.user_engine import UserEngine
 
         engine = EngineFactory().create(UserEngine)
         """,
@@ -734,8 +734,8 @@ CASES: list[Case] = [
         """,
         """
         from core.compat import create_engine
-        from core.engine.user_engine import UserEngine
         from core.engine.factory import EngineFactory
+        from core.engine.user_engine import UserEngine
 
         engine = EngineFactory().create(UserEngine, create_engine)
         """,
@@ -1141,8 +1141,8 @@ CASES: list[Case] = [
         engine = compat.Engine(compat.create_engine())
         """,
         """
-        from core import compat
         import core.engine.user_engine
+        from core import compat
 
         engine = core.engine.user_engine.UserEngine(compat.create_engine())
         """,
@@ -1203,8 +1203,8 @@ CASES: list[Case] = [
         engine = compat.EngineFactory().create(compat.Engine)
         """,
         """
-        import core.engine.user_engine
         import core.engine.factory
+        import core.engine.user_engine
 
         engine = core.engine.factory.EngineFactory().create(core.engine.user_engine.UserEngine)
         """,
@@ -1854,8 +1854,8 @@ CASES: list[Case] = [
             return UserEngine()
         """,
         """
-        from core.legacy.engine_shim import *
         from core.engine.user_engine import UserEngine
+        from core.legacy.engine_shim import *
 
 
         def build():
