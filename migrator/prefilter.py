@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+import unicodedata
 
 from migrator import detectors
 
@@ -41,6 +42,12 @@ def _mutated(data: bytes, name: bytes) -> bool:
     return _mutation_re(name).search(data) is not None
 
 
+def _nfkc(data: bytes) -> bytes:
+    """Python reads identifiers NFKC-normalised (a fullwidth `list` is `list`): so do the checks."""
+    text = data.decode("utf-8", "surrogateescape")
+    return unicodedata.normalize("NFKC", text).encode("utf-8", "surrogateescape")
+
+
 def _headers(data: bytes) -> list[tuple[int, int, bytes]]:
     """(position, indentation, b"class"|b"def") of every class/def header, in order.
 
@@ -61,12 +68,28 @@ def _headers(data: bytes) -> list[tuple[int, int, bytes]]:
     return found
 
 
+@functools.lru_cache(maxsize=64)
+def _closer(indent: int) -> re.Pattern[bytes]:
+    return re.compile(rb"\n[ \t]{0,%d}[^ \t\r\n#]" % indent)
+
+
+def _closed(data: bytes, header: int, line_start: int, indent: int) -> bool:
+    """Does a line indented at most ``indent`` come between the header and ``line_start``?
+
+    Continuation lines and string text at a low indentation count too; the caller stays on the
+    safe side for classes that look closed."""
+    body = data.find(b"\n", header)
+    return (
+        body != -1
+        and body < line_start
+        and _closer(indent).search(data, body, line_start) is not None
+    )
+
+
 def may_have_shared_state(data: bytes) -> bool:
     """Could ``detectors.find_shared_state`` find anything in this file?"""
     if not data.isascii():
-        # Identifiers are NFKC-normalised (a fullwidth `list` spelling is `list`): use the detector's own
-        # exhaustive prefilter for the rare files with non-ASCII bytes.
-        return detectors.SHARED_STATE_PREFILTER.search(data) is not None
+        data = _nfkc(data)
     headers: list[tuple[int, int, bytes]] | None = None
     positions: list[int] = []
     for m in _CONTAINER_RHS.finditer(data):
@@ -75,20 +98,27 @@ def may_have_shared_state(data: bytes) -> bool:
         line_start = data.rfind(b"\n", 0, m.start()) + 1
         target = _TARGET.match(data, line_start, m.start())
         if target is None:
+            if data[line_start : m.start()].lstrip()[:1] in (b")", b"]", b"}"):
+                return True  # the end of a multi-line target or annotation: too rare to work out
             continue
         if headers is None:
             headers = _headers(data)
             positions = [h[0] for h in headers]
         indent = len(target.group(1))
         owner: bytes | None = None
+        skipped_class = False
         i = bisect.bisect_left(positions, line_start) - 1
         while i >= 0:
-            _, h_indent, kind = headers[i]
+            start, h_indent, kind = headers[i]
+            # The innermost class/def whose block is still open at this line.
             if h_indent < indent:
-                owner = kind
-                break
+                if not _closed(data, start, line_start, h_indent):
+                    owner = kind
+                    break
+                skipped_class = skipped_class or kind == b"class"
             i -= 1
-        if owner == b"class":
+        if owner == b"class" or skipped_class:
+            # A class that looks closed may only look so (string text at a low indentation).
             return True
         if owner is None and _mutated(data, target.group(2)):
             return True
@@ -102,7 +132,7 @@ _INSTANCE_NAME = re.compile(rb"(?i)instance")
 def may_have_singleton(data: bytes) -> bool:
     """Could ``detectors.find_singletons`` find anything in this file? Substring checks first."""
     if not data.isascii():
-        return detectors.SINGLETON_PREFILTER.search(data) is not None
+        data = _nfkc(data)
     if (b"ingle" in data or b"INGLE" in data) and _SINGLETON_NAME.search(data):
         return True  # a @singleton-style decorator
     if b"__new__" in data and _INSTANCE_NAME.search(data):

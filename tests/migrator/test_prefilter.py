@@ -21,6 +21,9 @@ CASES = {
     "module mutated": "REG = {}\n\ndef add(k, v):\n    REG[k] = v\n",
     "module global": "BUF = []\n\ndef reset():\n    global BUF\n    BUF = []\n",
     "module in try": "try:\n    SEEN = set()\nexcept Exception:\n    pass\n\ndef see(x):\n    SEEN.add(x)\n",
+    "module level after a def": "def f():\n    pass\n\ntry:\n    import x\nexcept ImportError:\n    REG = []\n\ndef add(v):\n    REG.append(v)\n",
+    "multi-line annotation": "class A:\n    saved: list[\n        int\n    ] = []\n",
+    "string at column 0 in class": 'class A:\n    TEMPLATE = """\nfrom x import y\n"""\n\n    options = {"a": 1}\n',
     "fullwidth": "class A:\n    x = \uff4c\uff49\uff53\uff54()\n",  # NFKC: list()
 }
 NEGATIVE = {
