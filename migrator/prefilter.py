@@ -14,8 +14,6 @@ import functools
 import re
 import unicodedata
 
-from migrator import detectors
-
 # The right-hand side of an assignment that builds a mutable container; the line's start is checked
 # separately (a plain name, optionally annotated, optionally chained `a = b = []`).
 _CONTAINER_RHS = re.compile(
