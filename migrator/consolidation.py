@@ -27,6 +27,14 @@ class Consolidation:
     def __init__(self, config: Config, require: Require) -> None:
         self.config = config
         self._require = require
+        self._namespaces: dict[str, Namespace] = {}
+
+    def namespace(self, index: Index, info: ModuleInfo) -> Namespace:
+        """One memoising namespace per file: every call site is resolved once per plan."""
+        ns = self._namespaces.get(info.path)
+        if ns is None or ns.index is not index:
+            ns = self._namespaces[info.path] = Namespace(index, info)
+        return ns
 
     def direct_constructions(
         self, index: Index, infos: Iterable[ModuleInfo], target: Target
@@ -40,7 +48,7 @@ class Consolidation:
             for call in info.calls:
                 if call.callee.rsplit(".", 1)[-1] not in info.name_loads and "." not in call.callee:
                     continue
-                ns = ns or Namespace(index, info)
+                ns = ns or self.namespace(index, info)
                 res, _ = ns.resolve(call.callee)
                 if res is not None and res.target == target and not res.conditional:
                     out.append(Location(info.path, call.line))
@@ -69,7 +77,7 @@ class Consolidation:
         cls = next((c for c in info.classes if c.name == name), None)
         if cls is None:
             return "independent"
-        ns = Namespace(index, info)
+        ns = self.namespace(index, info)
         for dotted in (*cls.bases, *sorted(cls.mentions)):
             r, _ = ns.resolve(dotted)
             if r is not None and (
@@ -97,7 +105,7 @@ class Consolidation:
                 continue
             ns: Namespace | None = None
             for call in info.calls:
-                ns = ns or Namespace(index, info)
+                ns = ns or self.namespace(index, info)
                 res, via = ns.resolve(call.callee)
                 if res is None:
                     continue
@@ -199,7 +207,7 @@ class Consolidation:
             for fn in info.functions:
                 if not fn.name.startswith(("create_", "get_", "make_", "build_")):
                     continue
-                ns = ns or Namespace(index, info)
+                ns = ns or self.namespace(index, info)
                 for dotted in sorted(fn.mentions):
                     r, _ = ns.resolve(dotted)
                     if (
@@ -296,7 +304,7 @@ class Consolidation:
         return out
 
     def is_direct(self, index: Index, info: ModuleInfo, line: int, target: Target) -> bool:
-        ns = Namespace(index, info)
+        ns = self.namespace(index, info)
         for call in info.calls:
             if call.line == line:
                 res, _ = ns.resolve(call.callee)

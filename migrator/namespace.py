@@ -14,6 +14,7 @@ class Namespace:
         self.info = info
         self.locals: dict[str, tuple[ImportStmt, ImportedName]] = {}
         self.stars = [s for s in info.imports if s.is_star and s.module]
+        self._memo: dict[str, tuple[Resolution | None, str | None]] = {}
         for stmt in info.imports:
             for n in stmt.names:
                 if n.name != "*":
@@ -21,6 +22,12 @@ class Namespace:
 
     def resolve(self, dotted: str) -> tuple[Resolution | None, str | None]:
         """(resolution, the ``module:Name`` path it was imported through, if any)."""
+        found = self._memo.get(dotted)
+        if found is None:
+            found = self._memo[dotted] = self._resolve(dotted)
+        return found
+
+    def _resolve(self, dotted: str) -> tuple[Resolution | None, str | None]:
         root, _, rest = dotted.partition(".")
         res: Resolution | None = None
         via: str | None = None
