@@ -78,6 +78,22 @@ class Cache:
             pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL),
         )
 
+    def get_plan(self, key: str) -> object | None:
+        """The plan stored for a repository snapshot ``key`` (only the latest one is kept)."""
+        if not self.enabled:
+            return None
+        try:
+            blob = (self.dir / "plan").read_bytes()
+            if not blob.startswith(_MAGIC):
+                return None
+            stored_key, plan = pickle.loads(blob[len(_MAGIC) :])
+        except Exception:
+            return None
+        return plan if stored_key == key else None
+
+    def put_plan(self, key: str, plan: object) -> None:
+        self._write(self.dir / "plan", pickle.dumps((key, plan), protocol=pickle.HIGHEST_PROTOCOL))
+
     def _write(self, target: Path, payload: bytes) -> None:
         if not self.enabled:
             return

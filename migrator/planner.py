@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -409,8 +410,6 @@ class Planner:
 
 
 def _replace_strings(report: SymbolReport, refs: tuple[StringReference, ...]) -> SymbolReport:
-    import dataclasses
-
     return dataclasses.replace(report, string_references=refs)
 
 
@@ -425,4 +424,17 @@ def make_plan(
     """Scan ``root`` and build the plan (the library's main entry point)."""
     if config is None:
         config = load_config(root, config_path)
-    return Planner(config, options or PlanOptions(), progress).build()
+    options = options or PlanOptions()
+    planner = Planner(config, options, progress)
+    if not options.use_cache:
+        return planner.build()
+    # An unchanged repository (every file's mtime and size, the config, the options and the tool
+    # version) gets the plan it had last time, without reading a single source file.
+    key = planner.scanner.snapshot_key(repr((config.fingerprint(), options.strings)))
+    cached = planner.scanner.cache.get_plan(key)
+    if isinstance(cached, Plan):
+        report = dataclasses.replace(cached.report, files_from_cache=cached.report.files_parsed)
+        return dataclasses.replace(cached, report=report)
+    plan = planner.build()
+    planner.scanner.cache.put_plan(key, plan)
+    return plan

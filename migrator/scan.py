@@ -187,6 +187,14 @@ class Scanner:
         self._tails: set[bytes] = set()
         self._pending: dict[str, SourceFile] = {f.path: f for f in self.result.files}
 
+    def snapshot_key(self, extra: str) -> str:
+        """A key for the whole repository's state: every file's path, mtime and size, plus ``extra``."""
+        h = hashlib.sha256(extra.encode())
+        root = str(self.root)
+        for f in self.result.files:
+            h.update(f"{f.path}\0{f.module}\0{_stamp(os.path.join(root, f.path))}\n".encode())
+        return h.hexdigest()
+
     def scan(
         self,
         words: Iterable[str],

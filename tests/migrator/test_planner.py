@@ -311,3 +311,30 @@ def test_corrupt_cache_entries_are_rebuilt(tmp_path: Path) -> None:
     again = make_plan(tmp_path, options=PlanOptions(jobs=1)).report
     assert again.files_from_cache == 0
     assert sym(again).imports == sym(first).imports
+
+
+def test_unchanged_repository_reuses_the_whole_plan_and_a_change_invalidates_it(
+    tmp_path: Path,
+) -> None:
+    write_tree(
+        tmp_path,
+        {
+            **BASE,
+            "billing/use.py": "from core.engine.user_engine import UserEngine as UE\nprint(UE)\n",
+        },
+    )
+    first = make_plan(tmp_path, options=PlanOptions(jobs=1)).report
+    again = make_plan(tmp_path, options=PlanOptions(jobs=1)).report
+    assert sym(again).imports == sym(first).imports
+    assert again.files_from_cache == again.files_parsed
+    (tmp_path / "billing" / "use.py").write_text(
+        "from core.engine.user_engine import UserEngine\nprint(UserEngine)\n"
+    )
+    changed = make_plan(tmp_path, options=PlanOptions(jobs=1)).report
+    assert [i.status for i in sym(changed).imports] == ["canonical"]
+    # Another config is another plan.
+    (tmp_path / "migrator.toml").write_text(CONFIG.replace('"accounts"]', '"accounts", "core"]'))
+    assert (
+        make_plan(tmp_path, options=PlanOptions(jobs=1)).report.config_fingerprint
+        != changed.config_fingerprint
+    )
