@@ -9,6 +9,7 @@ module-level names other modules import (``spec.keep_local_names``, ``__all__``)
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator, Mapping
 
 import libcst as cst
@@ -103,6 +104,29 @@ def _bindings(
         yield (_scope_path(scope), alias_local(alias), source), used, stmt, index, alias, scope
 
 
+class _Names(cst.CSTVisitor):
+    """How often each name is written, and the local names that imports bind (no metadata)."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+        self.imported: set[str] = set()
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.counts[node.value] += 1
+
+    def visit_ImportAlias(self, node: cst.ImportAlias) -> None:
+        self.imported.add(alias_local(node).split(".", 1)[0])
+
+
+def _may_have_orphaned_an_import(before: cst.Module, after: cst.Module) -> bool:
+    """Cheap pre-check: an import can only have become unused if a name it binds is written fewer
+    times than before. Scope analysis (the expensive part) runs only when one is."""
+    old, new = _Names(), _Names()
+    before.visit(old)
+    after.visit(new)
+    return any(new.counts[name] < old.counts[name] for name in new.imported)
+
+
 def remove_newly_unused_imports(
     before: cst.Module, after: cst.Module, spec: FileSpec
 ) -> tuple[cst.Module, int]:
@@ -111,6 +135,8 @@ def remove_newly_unused_imports(
     Returns the new module and the number of imported names removed.
     """
     if before is after:
+        return after, 0
+    if not _may_have_orphaned_an_import(before, after):
         return after, 0
     used_before = {key for key, used, *_ in _bindings(before, spec) if used}
     if not used_before:
