@@ -108,6 +108,13 @@ def _current_hash(path: str, real: Path) -> str | None:
     return None if data is None else sha256_hex(data)
 
 
+def _dirty(repo: git.Repo, files: Sequence[tuple[Path, str]]) -> list[str]:
+    """Repo-relative paths among ``files`` ((real path, path) pairs) with uncommitted changes."""
+    reals = gitops.repo_paths(repo, [real for real, _ in files])
+    git_paths = dict(zip(reals, (path for _, path in files), strict=True))
+    return [git_paths.get(path, path) for path in gitops.dirty_paths(repo, git_paths)]
+
+
 def _listing(paths: Sequence[str]) -> str:
     shown = ", ".join(paths[:_LIST_LIMIT])
     more = len(paths) - _LIST_LIMIT
@@ -207,11 +214,8 @@ def _apply_locked(
     targets = _load_targets(root, todo)
     if repo is not None:
         if not options.allow_dirty:
-            reals = gitops.repo_paths(repo, [t.real for t in targets])
-            git_paths = dict(zip(reals, (t.patch.path for t in targets), strict=True))
-            dirty = gitops.dirty_paths(repo, git_paths)
-            if dirty:
-                names = [git_paths.get(path, path) for path in dirty]
+            names = _dirty(repo, [(t.real, t.patch.path) for t in targets])
+            if names:
                 raise RefusedError(
                     f"{len(names)} file(s) to change have uncommitted changes: {_listing(names)}; "
                     "commit or stash them, or pass --allow-dirty"
@@ -583,11 +587,8 @@ def _rollback_commit(root: Path, run: Run, force: bool) -> tuple[_Outcome, str]:
         )
     try:
         surveys = _survey(root, run)
-        reals = gitops.repo_paths(repo, [s.real for s in surveys])
-        git_paths = dict(zip(reals, (s.entry.path for s in surveys), strict=True))
-        dirty = gitops.dirty_paths(repo, git_paths)
-        if dirty:
-            names = [git_paths.get(path, path) for path in dirty]
+        names = _dirty(repo, [(s.real, s.entry.path) for s in surveys])
+        if names:
             raise RollbackRefusedError(
                 f"run {run.id} was committed; its files have uncommitted changes: "
                 f"{_listing(names)}; commit or stash them before the revert"

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import fnmatch
 from collections.abc import Callable, Iterable
 from typing import Literal
 
@@ -97,8 +96,10 @@ class Consolidation:
         *,
         exclude_module: str = "",
         via_only: str | None = None,
+        exact: bool = False,
     ) -> dict[str, list[tuple[int, str | None, bool]]]:
-        """Call sites whose callee is ``match`` or an attribute of it: path -> [(line, via, kept)]."""
+        """Call sites whose callee is ``match`` or (unless ``exact``) an attribute of it:
+        path -> [(line, via, kept)]."""
         out: dict[str, list[tuple[int, str | None, bool]]] = {}
         for info in sorted(infos, key=lambda x: x.path):
             if not info.ok or (exclude_module and info.module == exclude_module):
@@ -111,7 +112,10 @@ class Consolidation:
                     continue
                 t = res.target
                 hit = t == match or (
-                    t.module == match.module and match.attr and t.attr.startswith(match.attr + ".")
+                    not exact
+                    and t.module == match.module
+                    and bool(match.attr)
+                    and t.attr.startswith(match.attr + ".")
                 )
                 if not hit:
                     continue
@@ -263,7 +267,7 @@ class Consolidation:
         self, index: Index, infos: Iterable[ModuleInfo]
     ) -> dict[str, list[CallRewrite]]:
         out: dict[str, list[CallRewrite]] = {}
-        infos = list(infos)
+        by_path = {i.path: i for i in infos}
         for sc in self.config.symbols:
             if sc.construct_via is None:
                 continue
@@ -275,24 +279,21 @@ class Consolidation:
                 if sc.construct_exclude
                 else None
             )
-            for path, items in self.calls_to(
-                index, infos, target.target, exclude_module=target.target.module
-            ).items():
-                info = next(i for i in infos if i.path == path)
-                if info.module == sc.construct_via.module or (
+            # Only direct construction `UserEngine(...)`, not `UserEngine.method(...)`.
+            direct = self.calls_to(
+                index,
+                by_path.values(),
+                target.target,
+                exclude_module=target.target.module,
+                exact=True,
+            )
+            for path, items in direct.items():
+                if by_path[path].module == sc.construct_via.module or (
                     exclude is not None and exclude.match_file(path)
                 ):
                     continue
-                if any(fnmatch.fnmatch(path, g) for g in sc.construct_exclude):
-                    continue
-                if not any(t.target.attr == target.target.attr for t in [target]):
-                    continue
-                # only direct construction `UserEngine(...)`, not `UserEngine.method(...)`
-                direct = [
-                    (ln, v) for ln, v, _ in items if self.is_direct(index, info, ln, target.target)
-                ]
-                if direct:
-                    vias = frozenset(v for _, v in direct if v) - {str(sc.canonical)}
+                if items:
+                    vias = frozenset(v for _, v, _ in items if v) - {str(sc.canonical)}
                     out.setdefault(path, []).append(
                         CallRewrite(
                             old=str(sc.canonical),
@@ -302,15 +303,6 @@ class Consolidation:
                         )
                     )
         return out
-
-    def is_direct(self, index: Index, info: ModuleInfo, line: int, target: Target) -> bool:
-        ns = self.namespace(index, info)
-        for call in info.calls:
-            if call.line == line:
-                res, _ = ns.resolve(call.callee)
-                if res is not None and res.target == target:
-                    return True
-        return False
 
 
 def _split(

@@ -151,12 +151,13 @@ def shims(
                         users_after[m].append(loc)
     # A shim only used by shims that go away goes away too.
     after_ok = {m for m in candidates}
+    by_path = {i.path: i for i in infos}
     changed = True
     while changed:
         changed = False
         for m in list(after_ok):
             for loc in users_after[m]:
-                user = next((i for i in infos if i.path == loc.path), None)
+                user = by_path.get(loc.path)
                 if user is None or user.module not in after_ok:
                     after_ok.discard(m)
                     changed = True
