@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import libcst as cst
 
-from migrator.names import resolve_relative
+from codemods.names import resolve_relative
 
 
 def dotted_expr(dotted: str) -> cst.Name | cst.Attribute:

@@ -19,8 +19,8 @@ from codemods._util import has_skip_file
 from codemods.cleanup_imports import remove_newly_unused_imports
 from codemods.rewrite_imports import rewrite_imports
 from codemods.rewrite_strings import rewrite_strings
+from codemods.sources import DecodeError, SourceText, decode_source
 from codemods.spec import FileSpec, Note, TransformResult
-from migrator.sources import DecodeError, SourceText, decode_source
 
 CallsRewriter = Callable[[cst.Module, FileSpec], tuple[cst.Module, tuple[Note, ...]]]
 

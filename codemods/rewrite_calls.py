@@ -45,8 +45,8 @@ from libcst.metadata import (
 )
 
 from codemods._call_imports import add_imports, remove_imports
+from codemods.names import Symbol
 from codemods.spec import CallRewrite, FileSpec, Note
-from migrator.names import Symbol
 
 __all__ = ["RewriteCallsCommand", "rewrite_calls"]
 

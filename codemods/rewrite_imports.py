@@ -28,8 +28,8 @@ from codemods._names import annotation_rename
 from codemods._placing import place, requests_for
 from codemods._planner import Planner
 from codemods._statements import StatementEditor
+from codemods.names import Symbol
 from codemods.spec import FileSpec, Note, SymbolTarget
-from migrator.names import Symbol
 
 DESCRIPTION = "Rewrite imports of legacy paths of a symbol to its canonical module, in place."
 

@@ -17,8 +17,8 @@ from libcst.codemod import CodemodCommand, CodemodContext
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from codemods._util import KEEP_RE, KeptLines
+from codemods.names import is_dotted
 from codemods.spec import FileSpec, Note
-from migrator.names import is_dotted
 
 DESCRIPTION = (
     "Rewrite dotted string references (mock.patch targets, import_module) to canonical paths."

@@ -15,9 +15,9 @@ import warnings
 from dataclasses import dataclass
 from typing import Literal
 
+from codemods.names import is_dotted, resolve_relative
+from codemods.sources import DecodeError, decode_source
 from migrator import detectors
-from migrator.names import is_dotted, resolve_relative
-from migrator.sources import DecodeError, decode_source
 
 ANALYSIS_VERSION = "2"
 

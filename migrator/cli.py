@@ -21,6 +21,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from codemods.sources import DecodeError, decode_source
 from migrator import __version__
 from migrator.config import load_config
 from migrator.errors import MigratorError
@@ -28,7 +29,6 @@ from migrator.findings import Plan
 from migrator.patches import FilePatch, colorize, render_patches, unified_diff, write_patch_dir
 from migrator.planner import PlanOptions, make_plan
 from migrator.report import check_thresholds, load_baseline, render_markdown, render_text, to_json
-from migrator.sources import DecodeError, decode_source
 
 if TYPE_CHECKING:
     from migrator.pipeline import PatchSet

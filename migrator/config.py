@@ -13,8 +13,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from codemods.names import Symbol, is_dotted
 from migrator.errors import ConfigError
-from migrator.names import Symbol, is_dotted
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Literal
 
+from codemods.names import Symbol
 from migrator.analysis import ImportedName, ImportStmt, ModuleInfo
 from migrator.findings import ImportFinding
 from migrator.index import Index, Target
-from migrator.names import Symbol
 from migrator.namespace import Namespace, walk_modules
 
 

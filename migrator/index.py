@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
+from codemods.names import Symbol
 from migrator.analysis import Binding, ModuleInfo
-from migrator.names import Symbol
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ from typing import Literal
 
 from rich.text import Text
 
-from migrator.sources import UTF8_BOM, DecodeError, decode_source
+from codemods.sources import UTF8_BOM, DecodeError, decode_source
 
 PatchKind = Literal["modify", "create", "delete"]
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from codemods.names import Symbol, module_tail
 from codemods.spec import FileSpec, SymbolTarget
 from migrator.config import Config, load_config
 from migrator.consolidation import Consolidation
@@ -22,7 +23,6 @@ from migrator.findings import (
 )
 from migrator.imports import imports_of, legacy_paths
 from migrator.index import Index, Target
-from migrator.names import Symbol, module_tail
 from migrator.scan import Progress, Scanner
 from migrator.structure import boundaries, compliance, module_moves, owner_symbol
 from migrator.structure import shims as find_shims

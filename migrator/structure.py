@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from codemods.names import Symbol, module_tail
 from migrator.analysis import ModuleInfo
 from migrator.config import Config
 from migrator.findings import (
@@ -16,7 +17,6 @@ from migrator.findings import (
     SymbolReport,
 )
 from migrator.index import Index
-from migrator.names import Symbol, module_tail
 
 
 def owner_symbol(index: Index, value: str, reports: list[SymbolReport]) -> str:

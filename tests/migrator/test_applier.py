@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from codemods.sources import decode_source
 from migrator.applier import ApplyOptions, apply_patches, rollback
 from migrator.errors import MigratorError, RefusedError, RollbackRefusedError, RolledBackError
 from migrator.journal import list_runs, load_run, lock_path
 from migrator.patches import FilePatch, make_patch
-from migrator.sources import decode_source
 
 BOM = b"\xef\xbb\xbf"
 

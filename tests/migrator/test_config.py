@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
+from codemods.names import Symbol
 from migrator.config import load_config
 from migrator.errors import ConfigError
-from migrator.names import Symbol
 
 
 def write(tmp_path: Path, text: str, name: str = "migrator.toml") -> Path:
