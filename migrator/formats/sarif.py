@@ -14,12 +14,12 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from codemods.sources import DecodeError, decode_source
 from migrator import __version__
 from migrator.findings import Report
 from migrator.formats.edits import TextEdit, text_edits
 from migrator.patches import FilePatch
 from migrator.rules import RULES, Result, results
-from migrator.sources import DecodeError, decode_source
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = (

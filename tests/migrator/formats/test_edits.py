@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from codemods.sources import decode_source
 from migrator.formats.edits import TextEdit, apply_edits, text_edits
-from migrator.sources import decode_source
 from tests.migrator.formats.conftest import Planned
 
 CASES = [

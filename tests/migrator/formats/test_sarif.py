@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
+from codemods.sources import decode_source
 from migrator.formats.edits import TextEdit, apply_edits
 from migrator.formats.sarif import patch_edits, to_sarif
 from migrator.rules import RULES, results
-from migrator.sources import decode_source
 from tests.migrator.formats.conftest import Planned
 
 jsonschema = pytest.importorskip("jsonschema")
