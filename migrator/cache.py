@@ -10,6 +10,7 @@ import hashlib
 import os
 import pickle
 import tempfile
+from collections.abc import Hashable
 from pathlib import Path
 
 from migrator import __version__
@@ -56,10 +57,8 @@ class Cache:
             info = dataclasses.replace(info, path=path)
         return info
 
-    def prefilter_index(
-        self, round_key: str
-    ) -> dict[str, tuple[tuple[int, int], bool, str | None]]:
-        """What an identical earlier scanning round decided per file: path -> ((mtime_ns, size),
+    def prefilter_index(self, round_key: str) -> dict[str, tuple[Hashable, bool, str | None]]:
+        """What an identical earlier scanning round decided per file: path -> (stamp,
         wanted, content key). Anything unreadable or malformed gives an empty index."""
         try:
             blob = (self.dir / f"prefilter-{round_key}").read_bytes()
@@ -71,7 +70,7 @@ class Cache:
         return data if isinstance(data, dict) else {}
 
     def save_prefilter_index(
-        self, round_key: str, index: dict[str, tuple[tuple[int, int], bool, str | None]]
+        self, round_key: str, index: dict[str, tuple[Hashable, bool, str | None]]
     ) -> None:
         self._write(
             self.dir / f"prefilter-{round_key}",

@@ -151,6 +151,12 @@ def discover(config: Config) -> list[SourceFile]:
         candidates = (
             p for p in listing if p.endswith(".py") and os.path.isfile(os.path.join(base, p))
         )
+    return select(config, candidates)
+
+
+def select(config: Config, candidates: Iterable[str]) -> list[SourceFile]:
+    """The Python files among repo-relative ``candidates`` that the config does not exclude, sorted,
+    with their module names (shared by the work tree and by git commits)."""
     exclude = pathspec.GitIgnoreSpec.from_lines(config.exclude) if config.exclude else None
     files: list[SourceFile] = []
     for rel in candidates:

@@ -12,6 +12,7 @@ from codemods.spec import FileSpec, SymbolTarget
 from migrator.config import Config, load_config
 from migrator.consolidation import Consolidation
 from migrator.errors import ConfigError
+from migrator.files import SourceFile
 from migrator.findings import (
     Finding,
     ImportFinding,
@@ -23,7 +24,7 @@ from migrator.findings import (
 )
 from migrator.imports import imports_of, legacy_paths
 from migrator.index import Index, Target
-from migrator.scan import Progress, Scanner
+from migrator.scan import Progress, Reader, Scanner
 from migrator.structure import boundaries, compliance, module_moves, owner_symbol
 from migrator.structure import shims as find_shims
 
@@ -37,12 +38,24 @@ class PlanOptions:
 
 class Planner:
     def __init__(
-        self, config: Config, options: PlanOptions, progress: Progress | None = None
+        self,
+        config: Config,
+        options: PlanOptions,
+        progress: Progress | None = None,
+        *,
+        files: list[SourceFile] | None = None,
+        reader: Reader | None = None,
     ) -> None:
+        """``files`` and ``reader`` plan another snapshot than the work tree (a git commit)."""
         self.config = config
         self.options = options
         self.scanner = Scanner(
-            config, jobs=options.jobs, use_cache=options.use_cache, progress=progress
+            config,
+            jobs=options.jobs,
+            use_cache=options.use_cache,
+            progress=progress,
+            files=files,
+            reader=reader,
         )
         self.notes: list[Finding] = []
         self.calls = Consolidation(config, self._require)

@@ -22,6 +22,7 @@ from typing import Any, Literal
 
 from migrator.errors import MigratorError
 from migrator.findings import Report
+from migrator.metrics import HIGHER_IS_BETTER, SIZES, headline
 from migrator.rules import Result, results
 
 BASELINE_FILE = "migrator-baseline.json"
@@ -29,12 +30,9 @@ BASELINE_VERSION = 1
 
 Direction = Literal["max", "min"]  # "max": the value may not grow; "min": it may not shrink
 
-# Metrics where more is better; every other metric is a count where less is better.
-_MINIMA = frozenset({"compliance_score", "canonical_usage_pct", "clean_files_pct"})
-
 
 def direction(metric: str) -> Direction:
-    return "min" if metric in _MINIMA else "max"
+    return "min" if metric in HIGHER_IS_BETTER else "max"
 
 
 def _entry(r: Result) -> str:
@@ -70,24 +68,7 @@ class Baseline:
 
 
 def _metrics(report: Report) -> dict[str, float]:
-    c = report.compliance
-    m: dict[str, float] = {
-        "compliance_score": c.score,
-        "canonical_usage_pct": c.canonical_usage_pct,
-        "clean_files_pct": c.clean_files_pct,
-        "files_with_findings": c.files_with_findings,
-        "imports_fragmented": c.imports_fragmented,
-        "legacy_call_sites": c.legacy_call_sites,
-        "singleton_violations": c.singleton_violations,
-        "boundary_violations": c.boundary_violations,
-        "shared_state": c.shared_state,
-        "duplicate_factories": c.duplicate_factories,
-        "string_references": sum(len(s.string_references) for s in report.symbols),
-        "unparseable": len(report.unparseable),
-    }
-    for s in report.symbols:
-        m[f"imports_fragmented[{s.canonical}]"] = s.count("fragmented")
-    return m
+    return {k: v for k, v in headline(report).items() if k not in SIZES}
 
 
 def _build(metrics: dict[str, float], files: dict[str, Counter[str]]) -> Baseline:

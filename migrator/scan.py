@@ -16,9 +16,10 @@ import functools
 import hashlib
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from migrator import prefilter
 from migrator.analysis import ModuleInfo, analyze_source
@@ -63,6 +64,51 @@ def _boundary(
     return tuple(o.encode() for o in others), pattern
 
 
+# What identifies a file's content without reading it: (mtime_ns, size) on disk, the blob id in git.
+Stamp = Hashable
+
+
+class Reader(Protocol):
+    """Where file bytes come from. Picklable: workers read their own chunk of files."""
+
+    @property
+    def kind(self) -> str: ...
+
+    def stamp(self, root: str, path: str) -> Stamp | None: ...
+
+    def read(
+        self, root: str, paths: Sequence[str]
+    ) -> Iterator[tuple[str, bytes | None, Stamp | None, str | None]]:
+        """(path, data or None, stamp or None, error or None) for each of ``paths``, in order."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class DiskReader:
+    """The work tree: a file's stamp is its (mtime_ns, size)."""
+
+    kind: str = "disk"
+
+    def stamp(self, root: str, path: str) -> Stamp | None:
+        return _stamp(os.path.join(root, path))
+
+    def read(
+        self, root: str, paths: Sequence[str]
+    ) -> Iterator[tuple[str, bytes | None, Stamp | None, str | None]]:
+        for path in paths:
+            full = os.path.join(root, path)
+            stamp = _stamp(full)
+            try:
+                with open(full, "rb") as fh:
+                    data = fh.read()
+            except OSError as exc:
+                yield path, None, None, exc.strerror or str(exc)
+                continue
+            if stamp is not None and stamp[1] != len(data):
+                stamp = None  # changed while we read it: do not remember anything about it
+            yield path, data, stamp, None
+
+
 @dataclass(frozen=True, slots=True)
 class _Round:
     """What one scanning round looks for (the same for every file; sent once per chunk)."""
@@ -74,10 +120,13 @@ class _Round:
     everything: bool
     services: tuple[str, ...]
     use_cache: bool
+    reader: Reader
 
 
 def _round_key(r: _Round) -> str:
-    blob = repr((sorted(r.words), sorted(r.tails), r.first, r.everything, r.services)).encode()
+    blob = repr(
+        (sorted(r.words), sorted(r.tails), r.first, r.everything, r.services, r.reader.kind)
+    ).encode()
     return hashlib.sha256(blob).hexdigest()[:24]
 
 
@@ -87,7 +136,7 @@ class _Outcome:
     info: ModuleInfo | None  # None: the prefilter left the file out
     cached: bool = False
     read_error: str | None = None
-    stamp: tuple[int, int] | None = None  # (mtime_ns, size) when read
+    stamp: Stamp | None = None  # what the file was when read
     key: str | None = None  # content key, for wanted files
 
 
@@ -131,17 +180,12 @@ def _scan_chunk(task: tuple[_Round, Sequence[SourceFile]]) -> list[_Outcome]:
     r, files = task
     cache = Cache(Path(r.root), enabled=r.use_cache)
     out: list[_Outcome] = []
-    for f in files:
-        full = os.path.join(r.root, f.path)
-        stamp = _stamp(full)
-        try:
-            with open(full, "rb") as fh:
-                data = fh.read()
-        except OSError as exc:
-            out.append(_Outcome(f.path, None, read_error=exc.strerror or str(exc)))
+    by_path = {f.path: f for f in files}
+    for path, data, stamp, error in r.reader.read(r.root, [f.path for f in files]):
+        f = by_path[path]
+        if data is None:
+            out.append(_Outcome(f.path, None, read_error=error or "cannot read"))
             continue
-        if stamp is not None and stamp[1] != len(data):
-            stamp = None  # changed while we read it: do not remember anything about it
         if not _wanted(r, f, data):
             out.append(_Outcome(f.path, None, stamp=stamp))
             continue
@@ -175,6 +219,7 @@ class Scanner:
         use_cache: bool = True,
         progress: Progress | None = None,
         files: list[SourceFile] | None = None,
+        reader: Reader | None = None,
     ) -> None:
         self.config = config
         self.root = config.root
@@ -182,6 +227,7 @@ class Scanner:
         self.use_cache = use_cache
         self.cache = Cache(self.root, enabled=use_cache)
         self.progress = progress
+        self.reader: Reader = reader or DiskReader()
         self.result = ScanResult(files=discover(config) if files is None else files)
         self._words: set[bytes] = set()
         self._tails: set[bytes] = set()
@@ -192,7 +238,7 @@ class Scanner:
         h = hashlib.sha256(extra.encode())
         root = str(self.root)
         for f in self.result.files:
-            h.update(f"{f.path}\0{f.module}\0{_stamp(os.path.join(root, f.path))}\n".encode())
+            h.update(f"{f.path}\0{f.module}\0{self.reader.stamp(root, f.path)}\n".encode())
         return h.hexdigest()
 
     def scan(
@@ -222,6 +268,7 @@ class Scanner:
             everything=everything,
             services=tuple(self.config.services),
             use_cache=self.use_cache,
+            reader=self.reader,
         )
         found: list[ModuleInfo] = []
         # Warm runs: files whose (mtime, size) match what an identical earlier round saw need no
@@ -230,7 +277,7 @@ class Scanner:
         pending: list[SourceFile] = []
         for f in list(self._pending.values()):
             known = index.get(f.path) if index is not None else None
-            if known is not None and known[0] == _stamp(os.path.join(r.root, f.path)):
+            if known is not None and known[0] == self.reader.stamp(r.root, f.path):
                 wanted, key = known[1], known[2]
                 if not wanted:
                     continue
