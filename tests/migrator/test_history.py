@@ -132,5 +132,5 @@ def test_a_subdirectory_root_sees_only_its_files(repo: Path, tmp_path: Path) -> 
 
 
 def test_bad_ref_is_one_clear_error(repo: Path) -> None:
-    with pytest.raises(MigratorError, match="git log: fatal: .*nope"):
+    with pytest.raises(MigratorError, match=r"git log: fatal: .*nope"):
         history(repo, ref="nope")
