@@ -33,7 +33,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import make_corpus  # benchmarks/ is sys.path[0] when this file runs as a script
+import repogen  # benchmarks/ is sys.path[0] when this file runs as a script
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -812,9 +812,9 @@ OK_CODES = {
 
 
 def main_benchmark(args: argparse.Namespace, results_doc: dict[str, Any]) -> list[ToolResult]:
-    corpus = HERE / f"corpus-{args.files}"
-    manifest = make_corpus.ensure_corpus(args.files, corpus, args.seed, log=log)
-    log(make_corpus.summary_line(manifest, corpus))
+    corpus = corpus_dir(args.files, args.profile)
+    manifest = repogen.ensure_corpus(args.files, corpus, args.seed, profile=args.profile, log=log)
+    log(repogen.summary_line(manifest, corpus))
     results_doc["corpus"] = {
         k: v for k, v in manifest.items() if k not in ("affected", "near_miss", "fixed")
     }
@@ -881,20 +881,24 @@ def main_benchmark(args: argparse.Namespace, results_doc: dict[str, Any]) -> lis
     return [t.result for t in tools]
 
 
+def corpus_dir(files: int, profile: str, suffix: str = "") -> Path:
+    tail = "" if profile == repogen.DEFAULT_PROFILE else f"-{profile}"
+    return HERE / f"corpus-{files}{suffix}{tail}"
+
+
 def scaling(args: argparse.Namespace, cli: MigratorCli) -> list[dict[str, Any]]:
+    fraction = repogen.get_profile(args.profile).affected_fraction
     sizes = (
         [int(s) for s in args.scaling.split(",") if s.strip()]
         if args.scaling and args.scaling != "none"
         else []
     )
-    series: list[tuple[str, float, int | None]] = [
-        ("5% affected", make_corpus.DEFAULT_FRACTION, None)
-    ]
+    series: list[tuple[str, float, int | None]] = [(f"{fraction:.1%} affected", None, None)]
     if args.scaling_fixed_affected > 0:
         series.append(
             (
                 f"{args.scaling_fixed_affected} affected",
-                make_corpus.DEFAULT_FRACTION,
+                None,
                 args.scaling_fixed_affected,
             )
         )
@@ -905,9 +909,15 @@ def scaling(args: argparse.Namespace, cli: MigratorCli) -> list[dict[str, Any]]:
             if count is not None and count > size // 2:
                 continue
             suffix = f"-a{count}" if count is not None else ""
-            corpus = HERE / f"corpus-{size}{suffix}"
-            manifest = make_corpus.ensure_corpus(
-                size, corpus, args.seed, affected_fraction=fraction, affected_count=count, log=log
+            corpus = corpus_dir(size, args.profile, suffix)
+            manifest = repogen.ensure_corpus(
+                size,
+                corpus,
+                args.seed,
+                profile=args.profile,
+                affected_fraction=fraction,
+                affected_count=count,
+                log=log,
             )
             row: dict[str, Any] = {
                 "series": name, "files": size, "affected": manifest["affected_files"],
@@ -1003,7 +1013,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument(
         "--repeat", type=int, default=3, help="timed runs per tool, round-robin (default 3)"
     )
-    p.add_argument("--seed", type=int, default=make_corpus.DEFAULT_SEED)
+    p.add_argument("--seed", type=int, default=repogen.DEFAULT_SEED)
+    p.add_argument("--profile", choices=sorted(repogen.PROFILES), default=repogen.DEFAULT_PROFILE)
     p.add_argument(
         "--scaling",
         default="1000,5000,10000,20000",
