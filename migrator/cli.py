@@ -6,7 +6,6 @@ Status and progress go to stderr; reports, diffs and JSON go to stdout.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import json
 import sys
@@ -26,7 +25,15 @@ from migrator import __version__
 from migrator.config import load_config
 from migrator.errors import MigratorError
 from migrator.findings import Plan
-from migrator.patches import FilePatch, colorize, render_patches, unified_diff, write_patch_dir
+from migrator.patches import (
+    FilePatch,
+    check_patch_targets,
+    colorize,
+    render_patches,
+    unified_diff,
+    write_patch_dir,
+    write_patch_file,
+)
 from migrator.planner import PlanOptions, make_plan
 from migrator.report import check_thresholds, load_baseline, render_markdown, render_text, to_json
 
@@ -168,11 +175,17 @@ def _plan(
 
 
 def _patches(
-    ctx: typer.Context, path: Path, strings: Strings, retire_shims: bool
+    ctx: typer.Context,
+    path: Path,
+    strings: Strings,
+    retire_shims: bool,
+    before_rewrite: Callable[[Plan], None] | None = None,
 ) -> tuple[Plan, PatchSet, Globals]:
     from migrator.pipeline import compute_patches
 
     plan, g = _plan(ctx, path, "all" if strings is Strings.all else "code")
+    if before_rewrite is not None:
+        before_rewrite(plan)
     bar = _ProgressBar(g.quiet)
     try:
         patchset = compute_patches(
@@ -184,19 +197,13 @@ def _patches(
         err = _err()
         for o in patchset.errors:
             err.print(f"[yellow]warning[/yellow]: {o.path}:{o.error_line}: {o.error} (skipped)")
+        for skipped in patchset.skipped:
+            if skipped.warn:
+                err.print(f"warning: {skipped.path}: {skipped.reason}", markup=False)
         for p, note in patchset.notes:
             if note.code not in ("kept",):
                 err.print(f"note: {p}:{note.line}: {note.message} [{note.code}]", markup=False)
     return plan, patchset, g
-
-
-def _summary(patchset: PatchSet) -> list[dict[str, Any]]:
-    out = []
-    for p in patchset.patches:
-        out.append(
-            {"path": p.path, "kind": p.kind, "old_sha256": p.old_hash, "new_sha256": p.new_hash}
-        )
-    return out
 
 
 F = TypeVar("F", bound=Callable[..., None])
@@ -212,6 +219,13 @@ def _domain_errors(func: F) -> F:
         except MigratorError as exc:
             _err().print(f"migrator: error: {exc}", markup=False, highlight=False)
             raise typer.Exit(exc.exit_code) from None
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise
+        except Exception as exc:  # a bug: one line naming the crash log, exit 5 (never 1)
+            from migrator.crash import EXIT_INTERNAL, crash_message
+
+            _err().print(f"migrator: error: {crash_message(exc)}", markup=False, highlight=False)
+            raise typer.Exit(EXIT_INTERNAL) from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -327,23 +341,17 @@ def diff(
     ] = False,
 ) -> None:
     """Dry run: the unified diffs the migration would apply (nothing is written to the repository)."""
+    check_patch_targets(output, patch_dir)  # before the expensive work
     _, patchset, g = _patches(ctx, path, strings, retire_shims)
     patches = patchset.patches
     if output is not None:
-        output.write_bytes(render_patches(patches))
+        write_patch_file(output, render_patches(patches))
     if patch_dir is not None:
         write_patch_dir(patches, patch_dir)
     if as_json:
-        files = _summary(patchset)
-        for entry, p in zip(files, patches, strict=True):
+        doc = patchset.to_json()
+        for entry, p in zip(doc["files"], patches, strict=True):
             entry["diff"] = _diff_text(p)
-        doc = {
-            "changed": len(patches),
-            "files": files,
-            "errors": [
-                {"path": o.path, "line": o.error_line, "error": o.error} for o in patchset.errors
-            ],
-        }
         sys.stdout.write(json.dumps(doc, indent=2) + "\n")
     elif output is None and patch_dir is None:
         _print_patches(patches)
@@ -448,6 +456,14 @@ def apply(
         str | None,
         typer.Option("--verify", help="Run this command after writing; roll back if it fails."),
     ] = None,
+    verify_timeout: Annotated[
+        float,
+        typer.Option(
+            "--verify-timeout",
+            min=0,
+            help="Seconds --verify may run before it is stopped and the run rolled back (0: no limit).",
+        ),
+    ] = 1800.0,
     allow_dirty: Annotated[
         bool, typer.Option("--allow-dirty", help="Write files that have uncommitted changes.")
     ] = False,
@@ -460,36 +476,35 @@ def apply(
     ] = False,
 ) -> None:
     """Write the changes, recording a run that `migrator rollback` can undo."""
+    from migrator.applier import ApplyOptions, apply_patches
+    from migrator.preflight import preflight, preflight_files
+
     root = _root(path)
-    _, patchset, g = _patches(ctx, path, strings, retire_shims)
+    options = ApplyOptions(
+        allow_dirty=allow_dirty,
+        branch=branch,
+        commit=commit,
+        message=message,
+        verify=verify,
+        verify_timeout=verify_timeout or None,
+    )
+    preflight(root, options)  # refusals that need no plan, before the expensive work
+    _, patchset, g = _patches(
+        ctx,
+        path,
+        strings,
+        retire_shims,
+        before_rewrite=lambda plan: preflight_files(
+            root, [spec.path for spec in plan.specs], options
+        ),
+    )
     patches = list(patchset.patches)
     err = _err()
     confirm = _Interactive(len(patches)) if interactive else None
-    from migrator.applier import ApplyOptions, apply_patches
-
-    options = ApplyOptions(
-        allow_dirty=allow_dirty, branch=branch, commit=commit, message=message, verify=verify
-    )
     result = apply_patches(root, patches, options, confirm=confirm)
     if as_json:
-        sys.stdout.write(
-            json.dumps(
-                {
-                    "run_id": result.run_id,
-                    "written": list(result.written),
-                    "deleted": list(result.deleted),
-                    "skipped": list(result.skipped),
-                    "branch": result.branch,
-                    "commit": result.commit,
-                    "errors": [
-                        {"path": o.path, "line": o.error_line, "error": o.error}
-                        for o in patchset.errors
-                    ],
-                },
-                indent=2,
-            )
-            + "\n"
-        )
+        doc = {**result.to_json(), "errors": [o.error_json() for o in patchset.errors]}
+        sys.stdout.write(json.dumps(doc, indent=2) + "\n")
     if not g.quiet:
         if result.run_id is None:
             err.print("nothing to apply")
@@ -522,24 +537,18 @@ def rollback_cmd(
 
     result = rollback(_root(directory), run_id, force=force)
     if as_json:
-        sys.stdout.write(
-            json.dumps(
-                {
-                    "run_id": result.run_id,
-                    "restored": list(result.restored),
-                    "removed": list(result.removed),
-                    "forced": list(result.forced),
-                    "revert_commit": result.revert_commit,
-                },
-                indent=2,
-            )
-            + "\n"
-        )
-    else:
-        _err().print(
-            f"run {result.run_id} rolled back: {len(result.restored)} restored, {len(result.removed)} removed"
-            + (f", revert commit {result.revert_commit[:10]}" if result.revert_commit else "")
-        )
+        sys.stdout.write(json.dumps(result.to_json(), indent=2) + "\n")
+        return
+    err = _err()
+    err.print(
+        f"run {result.run_id} rolled back: {len(result.restored)} restored, "
+        f"{len(result.removed)} removed"
+        + (f", revert commit {result.revert_commit[:10]}" if result.revert_commit else "")
+        + (f", branch {result.branch_deleted} deleted" if result.branch_deleted else ""),
+        markup=False,
+    )
+    for saved in result.saved:
+        err.print(f"your later version of {saved.path} is saved as {saved.saved_as}", markup=False)
 
 
 @app.command()
@@ -549,17 +558,13 @@ def runs(
 ) -> None:
     """List recorded runs (id, time, files, status)."""
     from migrator.journal import list_runs
+    from migrator.recovery import recover_if_idle
 
-    infos = list_runs(_root(directory))
+    root = _root(directory)
+    recover_if_idle(root)
+    infos = list_runs(root)
     if as_json:
-        sys.stdout.write(
-            json.dumps(
-                [dataclasses.asdict(i) for i in infos],
-                indent=2,
-                default=str,
-            )
-            + "\n"
-        )
+        sys.stdout.write(json.dumps([i.to_json() for i in infos], indent=2) + "\n")
         return
     out = _out()
     if not infos:
@@ -608,3 +613,8 @@ def main() -> None:
     except MigratorError as exc:
         _err().print(f"migrator: error: {exc}", markup=False, highlight=False)
         sys.exit(exc.exit_code)
+    except Exception as exc:  # outside any command (option parsing, rendering): still one line
+        from migrator.crash import EXIT_INTERNAL, crash_message
+
+        _err().print(f"migrator: error: {crash_message(exc)}", markup=False, highlight=False)
+        sys.exit(EXIT_INTERNAL)

@@ -1,21 +1,60 @@
 """The git side of applying: clean-tree checks, branches, commits and reverts (through GitPython).
 
 Paths given to these functions are relative to the work tree's top directory, "/"-separated. They are
-passed to git as literal pathspecs, so names with glob characters mean themselves.
+passed to git as literal pathspecs, so names with glob characters mean themselves. A git command that
+fails raises :class:`GitError`: one line saying which command failed and what git said, never
+GitPython's ``Cmd('git') failed due to: exit code(128)``.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
-from collections.abc import Iterable, Sequence
+import shutil
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+# Without a git executable, importing GitPython raises; migrator then works outside git and says
+# plainly what needs git (see ``git_missing``).
+os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
+
 import git
 
-from migrator.errors import RefusedError, RollbackRefusedError
+from migrator.errors import MigratorError, RefusedError, RollbackRefusedError
 
 TRAILER = "Migrator-Run"
+Repo = git.Repo
+
+
+class GitError(MigratorError):
+    """A git command failed; the message is one line: the command and git's own last words."""
+
+    def __init__(self, action: str, detail: str) -> None:
+        self.action = action
+        self.detail = detail
+        super().__init__(f"git {action} failed: {detail}" if detail else f"git {action} failed")
+
+
+@contextlib.contextmanager
+def git_errors(action: str) -> Iterator[None]:
+    """Turn GitPython's exceptions inside the block into one-line :class:`GitError`."""
+    try:
+        yield
+    except git.GitCommandNotFound:
+        raise GitError(action, "the git executable was not found on PATH") from None
+    except git.GitCommandError as exc:
+        raise GitError(action, " ".join(error_text(exc, 3).splitlines())) from None
+    except (git.GitError, ValueError, OSError) as exc:
+        raise GitError(
+            action, str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        ) from None
+
+
+def git_missing() -> bool:
+    """Whether no git executable can be run."""
+    return shutil.which(os.environ.get("GIT_PYTHON_GIT_EXECUTABLE", "git")) is None
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +69,10 @@ def open_repo(root: Path) -> git.Repo | None:
         repo = git.Repo(root, search_parent_directories=True)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
         return None
+    except (git.GitError, OSError, ValueError) as exc:
+        raise GitError(
+            "open", str(exc).splitlines()[0] if str(exc) else "unreadable repository"
+        ) from None
     if repo.bare or repo.working_tree_dir is None:
         repo.close()
         return None
@@ -85,7 +128,8 @@ def dirty_paths(repo: git.Repo, paths: Iterable[str]) -> list[str]:
     chunks: Iterable[Sequence[str]] = [()] if len(wanted) > _PATHSPEC_LIMIT else [wanted]
     for chunk in chunks:
         pathspecs = ["--", *_literal(chunk)] if chunk else []
-        output = repo.git.status("--porcelain=v1", "-z", "--untracked-files=all", *pathspecs)
+        with git_errors("status"):
+            output = repo.git.status("--porcelain=v1", "-z", "--untracked-files=all", *pathspecs)
         entries = output.split("\0")
         index = 0
         while index < len(entries):
@@ -103,11 +147,12 @@ def dirty_paths(repo: git.Repo, paths: Iterable[str]) -> list[str]:
 
 
 def head_info(repo: git.Repo) -> HeadInfo:
-    try:
-        commit: str | None = repo.head.commit.hexsha
-    except ValueError:  # no commit yet
-        commit = None
-    branch = None if repo.head.is_detached else repo.head.ref.name
+    with git_errors("rev-parse HEAD"):
+        try:
+            commit: str | None = repo.head.commit.hexsha
+        except ValueError:  # no commit yet
+            commit = None
+        branch = None if repo.head.is_detached else repo.head.ref.name
     return HeadInfo(branch=branch, commit=commit)
 
 
@@ -120,11 +165,23 @@ def branch_exists(repo: git.Repo, name: str) -> bool:
 
 
 def check_branch_name(repo: git.Repo, name: str) -> None:
-    """Refuse a branch name git would reject, or one that exists already."""
+    """Refuse a branch name git would reject or expand, or one that exists already.
+
+    ``git check-ref-format --branch`` accepts ``@``, ``refs/heads/x`` and ``@{-1}`` (which it expands
+    to the previous branch): a new branch must be a plain name that stays what it says.
+    """
+    bad = RefusedError(f"{name!r} is not a valid name for a new git branch")
+    if not name or name.startswith(("-", "refs/")) or name in ("@", "HEAD") or "@{" in name:
+        raise bad
     try:
-        repo.git.check_ref_format("--branch", name)
+        expanded = repo.git.check_ref_format("--branch", name).strip()
+        repo.git.check_ref_format(f"refs/heads/{name}")
     except git.GitCommandError:
-        raise RefusedError(f"{name!r} is not a valid git branch name") from None
+        raise bad from None
+    except git.GitCommandNotFound:
+        raise GitError("check-ref-format", "the git executable was not found on PATH") from None
+    if expanded != name:
+        raise bad
     if branch_exists(repo, name):
         raise RefusedError(f"branch {name!r} already exists; choose another name or delete it")
 
@@ -132,32 +189,39 @@ def check_branch_name(repo: git.Repo, name: str) -> None:
 def create_branch(repo: git.Repo, name: str) -> None:
     """Create branch ``name`` at HEAD and check it out (local changes are carried over)."""
     check_branch_name(repo, name)
-    repo.git.checkout("-b", name)
+    with git_errors(f"checkout -b {name}"):
+        repo.git.checkout("-b", name)
 
 
-def switch_back(repo: git.Repo, original: HeadInfo, created_branch: str) -> None:
+def switch_back(repo: git.Repo, original: HeadInfo, created_branch: str) -> bool:
     """Return to ``original`` and delete ``created_branch`` (used when an apply is undone).
 
     The branch is deleted only while it still points at the original commit, so no commit is lost.
+    Returns whether it was deleted.
     """
     target = original.branch or original.commit
     if target is None:
-        return
-    if original.branch is None:
-        repo.git.checkout("--quiet", "--detach", target)
-    else:
-        repo.git.checkout("--quiet", target)
+        return False
+    with git_errors(f"checkout {target}"):
+        if original.branch is None:
+            repo.git.checkout("--quiet", "--detach", target)
+        else:
+            repo.git.checkout("--quiet", target)
     if not branch_exists(repo, created_branch):
-        return
-    tip = repo.git.rev_parse("--verify", f"refs/heads/{created_branch}").strip()
-    if tip == original.commit:
-        repo.git.branch("-D", created_branch)
+        return False
+    with git_errors(f"branch -D {created_branch}"):
+        tip = repo.git.rev_parse("--verify", f"refs/heads/{created_branch}").strip()
+        if tip == original.commit:
+            repo.git.branch("-D", created_branch)
+            return True
+    return False
 
 
 def _tracked(repo: git.Repo, paths: Sequence[str]) -> set[str]:
     tracked: set[str] = set()
     for chunk in _chunks(paths):
-        output = repo.git.ls_files("-z", "--", *_literal(chunk))
+        with git_errors("ls-files"):
+            output = repo.git.ls_files("-z", "--", *_literal(chunk))
         tracked.update(name for name in output.split("\0") if name)
     return tracked
 
@@ -165,7 +229,10 @@ def _tracked(repo: git.Repo, paths: Sequence[str]) -> set[str]:
 def _untracked(repo: git.Repo, paths: Sequence[str]) -> set[str]:
     found: set[str] = set()
     for chunk in _chunks(paths):
-        output = repo.git.ls_files("-z", "--others", "--exclude-standard", "--", *_literal(chunk))
+        with git_errors("ls-files"):
+            output = repo.git.ls_files(
+                "-z", "--others", "--exclude-standard", "--", *_literal(chunk)
+            )
         found.update(name for name in output.split("\0") if name)
     return found
 
@@ -180,19 +247,22 @@ def commit_paths(repo: git.Repo, paths: Iterable[str], message: str) -> str | No
     committable = sorted(_tracked(repo, wanted) | _untracked(repo, wanted))
     if not committable:
         return None
-    for chunk in _chunks(committable):
-        repo.git.add("-A", "--", *_literal(chunk))
+    with git_errors("add"):
+        for chunk in _chunks(committable):
+            repo.git.add("-A", "--", *_literal(chunk))
     if not dirty_staged(repo, committable):
         return None
-    repo.git.commit("--only", "--quiet", "-m", message, "--", *_literal(committable))
-    return str(repo.head.commit.hexsha)
+    with git_errors("commit"):
+        repo.git.commit("--only", "--quiet", "-m", message, "--", *_literal(committable))
+        return str(repo.head.commit.hexsha)
 
 
 def dirty_staged(repo: git.Repo, paths: Sequence[str]) -> bool:
     """Whether the index differs from HEAD for any of ``paths``."""
     if head_info(repo).commit is None:
         return bool(_tracked(repo, paths))
-    output = repo.git.diff("--cached", "--name-only", "-z", "HEAD", "--", *_literal(paths))
+    with git_errors("diff --cached"):
+        output = repo.git.diff("--cached", "--name-only", "-z", "HEAD", "--", *_literal(paths))
     return bool(output.strip("\0"))
 
 
@@ -200,10 +270,11 @@ def unstage(repo: git.Repo, paths: Sequence[str]) -> None:
     """Put the index entries of ``paths`` back to HEAD's (after a failed commit)."""
     if not paths:
         return
-    if head_info(repo).commit is None:
-        repo.git.rm("--cached", "--quiet", "--ignore-unmatch", "-r", "--", *_literal(paths))
-    else:
-        repo.git.reset("--quiet", "HEAD", "--", *_literal(paths))
+    with git_errors("reset"):
+        if head_info(repo).commit is None:
+            repo.git.rm("--cached", "--quiet", "--ignore-unmatch", "-r", "--", *_literal(paths))
+        else:
+            repo.git.reset("--quiet", "HEAD", "--", *_literal(paths))
 
 
 def _is_ancestor(repo: git.Repo, ancestor: str, descendant: str) -> bool:
@@ -237,14 +308,16 @@ def revert_commit(repo: git.Repo, sha: str, message: str) -> str:
         repo.git.revert("--no-edit", sha)
     except git.GitCommandError as exc:
         if _in_progress(repo, "REVERT_HEAD"):
-            repo.git.revert("--abort")
+            with git_errors("revert --abort"):
+                repo.git.revert("--abort")
         detail = error_text(exc, 6)
         raise RollbackRefusedError(
             f"cannot revert commit {sha[:12]} cleanly (HEAD moved and touches the same lines, or "
             f"there are local changes); nothing was changed. git said:\n{detail}"
         ) from None
-    repo.git.commit("--amend", "--only", "--quiet", "-m", message)
-    return str(repo.head.commit.hexsha)
+    with git_errors("commit --amend"):
+        repo.git.commit("--amend", "--only", "--quiet", "-m", message)
+        return str(repo.head.commit.hexsha)
 
 
 def commit_message(summary_lines: Sequence[str], run_id: str) -> str:
@@ -274,32 +347,6 @@ def with_trailer(message: str, run_id: str) -> str:
     return f"{text}\n\n{TRAILER}: {run_id}\n"
 
 
-def exclude_state_dir(root: Path, name: str) -> bool:
-    """Add ``name/`` to ``.git/info/exclude`` of the repository holding ``root`` (once).
-
-    Returns whether the file changed; a root outside git is left alone.
-    """
-    repo = open_repo(root)
-    if repo is None:
-        return False
-    try:
-        exclude = Path(repo.common_dir) / "info" / "exclude"
-    finally:
-        repo.close()
-    pattern = f"{name}/"
-    try:
-        text = exclude.read_text(encoding="utf-8", errors="surrogateescape")
-    except FileNotFoundError:
-        text = ""
-    if pattern in (line.strip() for line in text.splitlines()):
-        return False
-    exclude.parent.mkdir(parents=True, exist_ok=True)
-    prefix = "" if not text or text.endswith("\n") else "\n"
-    with exclude.open("a", encoding="utf-8", errors="surrogateescape") as handle:
-        handle.write(f"{prefix}# migrator run journal\n{pattern}\n")
-    return True
-
-
 def error_text(exc: git.GitCommandError, count: int = 8) -> str:
     """The last lines git wrote (stdout, then stderr), without GitPython's decoration or hints."""
     lines: list[str] = []
@@ -316,3 +363,110 @@ def error_text(exc: git.GitCommandError, count: int = 8) -> str:
 def _last_lines(text: str, count: int) -> str:
     lines = [line for line in text.strip().splitlines() if line.strip()]
     return "\n".join(lines[-count:])
+
+
+# -- commits in flight (see journal.IntendedCommit) ------------------------------------------------
+
+
+def blob_id(data: bytes) -> str:
+    """The git object id of ``data`` as a blob (what ``git hash-object`` prints, for SHA-1 repos)."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
+
+
+def index_blobs(repo: git.Repo, paths: Sequence[str]) -> dict[str, str]:
+    """path -> blob id of the index entry (stage 0) for each of ``paths`` the index holds."""
+    found: dict[str, str] = {}
+    for chunk in _chunks(paths):
+        with git_errors("ls-files --stage"):
+            output = repo.git.ls_files("-z", "--stage", "--", *_literal(chunk))
+        for entry in output.split("\0"):
+            if not entry:
+                continue
+            info, _, name = entry.partition("\t")
+            fields = info.split()
+            if len(fields) == 3 and fields[2] == "0":
+                found[name] = fields[1]
+    return found
+
+
+def find_run_commit(
+    repo: git.Repo, run_id: str, parent: str | None, refs: Sequence[str]
+) -> str | None:
+    """A commit among the tips ``refs`` (and HEAD) whose parent is ``parent`` and whose message has
+    the ``Migrator-Run: <run_id>`` trailer: the commit a killed run made but did not record."""
+    for ref in ("HEAD", *refs):
+        try:
+            commit = repo.commit(ref)
+        except (ValueError, git.BadName, git.GitCommandError):
+            continue
+        parents = [p.hexsha for p in commit.parents]
+        if parents == ([parent] if parent else []) and f"{TRAILER}: {run_id}" in str(
+            commit.message
+        ):
+            return str(commit.hexsha)
+    return None
+
+
+def current_branch(repo: git.Repo) -> str | None:
+    return head_info(repo).branch
+
+
+def operation_in_progress(repo: git.Repo) -> str | None:
+    """ "merge", "rebase", "cherry-pick" or "revert" when one is in progress, else None."""
+    for ref, name in (
+        ("MERGE_HEAD", "merge"),
+        ("CHERRY_PICK_HEAD", "cherry-pick"),
+        ("REVERT_HEAD", "revert"),
+    ):
+        if _in_progress(repo, ref):
+            return name
+    with git_errors("rev-parse --git-path"):
+        for state in ("rebase-merge", "rebase-apply"):
+            if os.path.isdir(repo.git.rev_parse("--git-path", state)):
+                return "rebase"
+    return None
+
+
+def status_codes(repo: git.Repo) -> dict[str, str]:
+    """Every path ``git status`` lists (modified, staged, deleted, untracked) -> its two-letter code."""
+    with git_errors("status"):
+        output = repo.git.status("--porcelain=v1", "-z", "--untracked-files=all")
+    codes: dict[str, str] = {}
+    entries = output.split("\0")
+    index = 0
+    while index < len(entries):
+        entry = entries[index]
+        index += 1
+        if len(entry) < 4:
+            continue
+        codes[entry[3:]] = entry[:2]
+        if "R" in entry[:2] or "C" in entry[:2]:
+            index += 1  # the source path of a rename or copy follows
+    return codes
+
+
+def commit_subject(repo: git.Repo, sha: str) -> str:
+    """The first line of commit ``sha``'s message; GitError when there is no such commit."""
+    with git_errors(f"show {sha[:12]}"):
+        return str(repo.commit(sha).summary)
+
+
+def tree_blobs(repo: git.Repo, commit: str, paths: Sequence[str]) -> dict[str, str]:
+    """path -> blob id in ``commit`` for each of ``paths`` it holds."""
+    found: dict[str, str] = {}
+    for chunk in _chunks(paths):
+        with git_errors("ls-tree"):
+            output = repo.git.ls_tree("-z", "--full-tree", commit, "--", *_literal(chunk))
+        for entry in output.split("\0"):
+            info, _, name = entry.partition("\t")
+            fields = info.split()
+            if len(fields) == 3 and fields[1] == "blob":
+                found[name] = fields[2]
+    return found
+
+
+def abort_revert(repo: git.Repo) -> None:
+    """Abort a ``git revert`` that was interrupted half-way (a no-op when none is in progress)."""
+    if _in_progress(repo, "REVERT_HEAD"):
+        with git_errors("revert --abort"):
+            repo.git.revert("--abort")

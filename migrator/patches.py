@@ -20,6 +20,7 @@ from typing import Literal
 from rich.text import Text
 
 from codemods.sources import UTF8_BOM, DecodeError, decode_source
+from migrator.errors import MigratorError
 
 PatchKind = Literal["modify", "create", "delete"]
 
@@ -227,8 +228,33 @@ def render_patches(patches: Iterable[FilePatch]) -> bytes:
     return b"".join(unified_diff(patch) for patch in sorted(patches, key=lambda p: p.path))
 
 
+def check_patch_targets(output: Path | None, patch_dir: Path | None) -> None:
+    """Refuse (one line) an ``--output`` or ``--patch-dir`` that cannot be written, before diffing."""
+    if output is not None:
+        if output.is_dir():
+            raise MigratorError(f"--output {output}: is a directory; name a file")
+        if not output.parent.is_dir():
+            raise MigratorError(f"--output {output}: the directory {output.parent} does not exist")
+    if patch_dir is not None and patch_dir.exists() and not patch_dir.is_dir():
+        raise MigratorError(f"--patch-dir {patch_dir}: is not a directory")
+
+
+def write_patch_file(target: Path, data: bytes) -> None:
+    """Write a combined patch to ``target`` (``diff --output``); MigratorError, one line, when the
+    directory is missing or ``target`` is a directory."""
+    check_patch_targets(target, None)
+    try:
+        target.write_bytes(data)
+    except OSError as exc:
+        raise MigratorError(f"--output {target}: {exc.strerror or exc}") from None
+
+
 def write_patch_dir(patches: Iterable[FilePatch], directory: Path) -> list[Path]:
-    """Write ``DIR/<path>.patch`` for every changed file, mirroring repo paths; return what was written."""
+    """Write ``DIR/<path>.patch`` for every changed file, mirroring repo paths; return what was written.
+
+    MigratorError (one line) when ``directory`` is a file or cannot be written.
+    """
+    check_patch_targets(None, directory)
     written: list[Path] = []
     for patch in sorted(patches, key=lambda p: p.path):
         diff = unified_diff(patch)
@@ -236,8 +262,12 @@ def write_patch_dir(patches: Iterable[FilePatch], directory: Path) -> list[Path]
             continue
         relative = PurePosixPath(normalize_path(patch.path) + ".patch")
         target = directory.joinpath(*relative.parts)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(diff)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(diff)
+        except OSError as exc:
+            name = exc.filename or target
+            raise MigratorError(f"--patch-dir {directory}: {name}: {exc.strerror or exc}") from None
         written.append(target)
     return written
 

@@ -6,6 +6,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from codemods.api import transform_source  # imported before forking: workers share it
 from codemods.spec import FileSpec, Note
@@ -26,11 +27,39 @@ class FileOutcome:
     error: str | None = None
     error_line: int | None = None
 
+    def error_json(self) -> dict[str, Any]:
+        return {"path": self.path, "line": self.error_line, "error": self.error}
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A planned file left alone before any codemod ran (a symlink), and why."""
+
+    path: str
+    reason: str
+    warn: bool = True  # False for an alias whose target is rewritten anyway
+
+    def to_json(self) -> dict[str, str]:
+        return {"path": self.path, "reason": self.reason}
+
 
 @dataclass(frozen=True, slots=True)
 class PatchSet:
     patches: tuple[FilePatch, ...]
     outcomes: tuple[FileOutcome, ...]
+    skipped: tuple[Skipped, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        """Every patch (path, kind, hashes), every file that failed, every file skipped."""
+        return {
+            "changed": len(self.patches),
+            "files": [
+                {"path": p.path, "kind": p.kind, "old_sha256": p.old_hash, "new_sha256": p.new_hash}
+                for p in self.patches
+            ],
+            "errors": [o.error_json() for o in self.errors],
+            "skipped": [s.to_json() for s in self.skipped],
+        }
 
     @property
     def errors(self) -> tuple[FileOutcome, ...]:
@@ -73,8 +102,15 @@ def compute_patches(
     retire_shims: bool = False,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> PatchSet:
-    """Run the codemods for ``plan`` and return one patch per changed file (sorted by path)."""
-    tasks = [(str(root), spec) for spec in plan.specs]
+    """Run the codemods for ``plan`` and return one patch per changed file (sorted by path).
+
+    A planned file reached through a symlink is never rewritten through the link: when its target is
+    a planned file too, the target gets the rewrite (once); otherwise it is skipped with a warning, and
+    left out of the patches, so one link cannot block ``git apply`` or ``apply`` for the rest.
+    """
+    root = Path(os.path.realpath(root))
+    specs, skipped = _without_links(root, plan)
+    tasks = [(str(root), spec) for spec in specs]
     outcomes: list[FileOutcome] = []
     for i, outcome in enumerate(pmap(_transform, tasks, jobs, min_parallel=8)):
         outcomes.append(outcome)
@@ -97,4 +133,31 @@ def compute_patches(
                 continue
             patches.append(make_patch(path, data, None, mode))
     patches.sort(key=lambda p: p.path)
-    return PatchSet(tuple(patches), tuple(outcomes))
+    return PatchSet(tuple(patches), tuple(outcomes), tuple(skipped))
+
+
+def _without_links(root: Path, plan: Plan) -> tuple[list[FileSpec], list[Skipped]]:
+    planned = {spec.path for spec in plan.specs}
+    specs: list[FileSpec] = []
+    skipped: list[Skipped] = []
+    for spec in plan.specs:
+        lexical = os.path.join(root, *spec.path.split("/"))
+        real = os.path.realpath(lexical)
+        if real == lexical:
+            specs.append(spec)
+            continue
+        target = os.path.relpath(real, root).replace(os.sep, "/")
+        parts = target.split("/")
+        if target.startswith("../") or parts[0] in ("..", ".migrator") or ".git" in parts:
+            where = "into .git" if ".git" in parts else "outside the repository"
+            skipped.append(Skipped(spec.path, f"a symlink to {real}, {where}: left alone"))
+        elif target in planned:
+            reason = f"a symlink to {target}, which is rewritten instead"
+            skipped.append(Skipped(spec.path, reason, warn=False))
+        else:
+            skipped.append(
+                Skipped(
+                    spec.path, f"a symlink to {target}, which the plan does not rewrite: left alone"
+                )
+            )
+    return specs, skipped

@@ -33,6 +33,7 @@ from typer.testing import CliRunner
 
 from migrator import __version__
 from migrator.cli import app
+from migrator.lock import run_lock
 from tests.treeutil import git_init, write_tree
 
 BOM = b"\xef\xbb\xbf"
@@ -554,7 +555,7 @@ def test_apply_on_a_branch_with_commit_then_rollback(
     assert trailer == run_id
     assert RUN_ID_RE.fullmatch(run_id)
     journal = json.loads((repo / ".migrator/runs" / run_id / "run.json").read_text("utf-8"))
-    assert journal["verify"] == {"command": VERIFY_TESTS, "exit_code": 0}
+    assert journal["verify"] == {"command": VERIFY_TESTS, "exit_code": 0, "timed_out": False}
     assert f"run {run_id}:" in run.stderr
     assert commit_sha[:10] in run.stderr
     assert run.stdout == b""
@@ -657,10 +658,8 @@ def test_dirty_file_to_rewrite_is_refused_unless_allow_dirty(
 def test_a_held_lock_stops_apply(base_repo: Path, tmp_path: Path) -> None:
     repo = copy_repo(base_repo, tmp_path / "repo")
     before = tree_bytes(repo)
-    lock = repo / ".migrator" / "lock"
-    lock.parent.mkdir()
-    lock.write_text(f"{os.getpid()}\n")  # a live process (this one, as invoke runs in-process)
-    run = invoke("apply", str(repo))
+    with run_lock(repo):  # held by this process; invoke runs the CLI in-process on another handle
+        run = invoke("apply", str(repo))
     assert run.code == 2, run
     assert "holds the lock" in run.stderr
     assert tree_bytes(repo) == before

@@ -16,7 +16,8 @@ import pytest
 from codemods.sources import decode_source
 from migrator.applier import ApplyOptions, apply_patches, rollback
 from migrator.errors import MigratorError, RefusedError, RollbackRefusedError, RolledBackError
-from migrator.journal import list_runs, load_run, lock_path
+from migrator.journal import list_runs, load_run
+from migrator.lock import lock_path
 from migrator.patches import FilePatch, make_patch
 
 BOM = b"\xef\xbb\xbf"
@@ -175,8 +176,8 @@ def test_branch_commit_and_rollback_by_revert(repo: Path) -> None:
     assert sorted(committed) == sorted(p.path for p in patches)
     run = load_run(repo)
     assert run.commit == result.commit
-    assert run.git["original_branch"] == "main"
-    assert run.git["branch"] == "migrate/engine"
+    assert run.git.original_branch == "main"
+    assert run.git.branch == "migrate/engine"
 
     undone = rollback(repo)
     assert undone.revert_commit == git(repo, "rev-parse", "HEAD").strip()
@@ -188,7 +189,7 @@ def test_branch_commit_and_rollback_by_revert(repo: Path) -> None:
     assert f"Migrator-Run: {result.run_id}" in git(repo, "log", "-1", "--format=%B")
     assert status(repo) == ""
     assert snapshot(repo) == before
-    assert load_run(repo).git["revert_commit"] == undone.revert_commit
+    assert load_run(repo).git.revert_commit == undone.revert_commit
 
 
 def test_commit_with_own_message(repo: Path) -> None:
@@ -266,22 +267,31 @@ def test_dirty_files_elsewhere_do_not_matter(repo: Path) -> None:
     assert result.commit is not None
 
 
-def test_lock_of_live_process_refuses_and_stale_lock_is_taken_over(plain: Path) -> None:
-    lock = lock_path(plain)
-    lock.parent.mkdir()
-    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+HOLD_LOCK = """
+import sys, time
+from pathlib import Path
+from migrator.lock import run_lock
+with run_lock(Path(sys.argv[1])):
+    print("locked", flush=True)
+    time.sleep(60)
+"""
+
+
+def test_lock_held_by_a_live_process_refuses_and_dies_with_it(plain: Path) -> None:
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(plain)], stdout=subprocess.PIPE, text=True
+    )
     try:
-        lock.write_text(f"{sleeper.pid}\n")
-        with pytest.raises(RefusedError, match=str(lock)):
+        assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
+        with pytest.raises(RefusedError, match=f"process {holder.pid}") as refused:
             apply_patches(plain, [rewrite(plain, "app/engine.py")], ApplyOptions())
+        assert str(lock_path(plain)) in str(refused.value)
         assert (plain / "app/engine.py").read_bytes() == FILES["app/engine.py"]
     finally:
-        sleeper.kill()
-        sleeper.wait()
-    lock.write_text(f"{sleeper.pid}\n")  # its process is gone now
+        holder.kill()  # kill -9: the kernel releases its lock
+        holder.wait()
     result = apply_patches(plain, [rewrite(plain, "app/engine.py")], ApplyOptions())
     assert result.written == ("app/engine.py",)
-    assert not lock.exists()
 
 
 @pytest.mark.parametrize(

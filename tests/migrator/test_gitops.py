@@ -163,18 +163,44 @@ def test_commit_message_has_trailer() -> None:
     assert gitops.with_trailer("x\n\nMigrator-Run: R\n", "R") == "x\n\nMigrator-Run: R\n"
 
 
-def test_exclude_state_dir_once(repo_dir: Path) -> None:
-    assert gitops.exclude_state_dir(repo_dir, ".migrator") is True
-    assert gitops.exclude_state_dir(repo_dir / "sub", ".migrator") is False
-    exclude = (repo_dir / ".git" / "info" / "exclude").read_text()
-    assert exclude.count(".migrator/") == 1
-    (repo_dir / ".migrator").mkdir()
-    (repo_dir / ".migrator" / "x").write_text("")
-    assert sh(repo_dir, "status", "--porcelain") == ""
+@pytest.mark.parametrize(
+    "name", ["@", "refs/heads/x", "@{-1}", "HEAD", "-x", "a..b", "x.lock", "a b", "", "x@{1}"]
+)
+def test_branch_names_git_would_expand_or_reject_are_refused(repo: git.Repo, name: str) -> None:
+    sh(Path(repo.working_tree_dir or "."), "branch", "other")  # so that @{-1} has a meaning
+    with pytest.raises(RefusedError, match="not a valid name for a new git branch"):
+        gitops.check_branch_name(repo, name)
 
 
-def test_exclude_state_dir_outside_git(tmp_path: Path) -> None:
-    assert gitops.exclude_state_dir(tmp_path, ".migrator") is False
+def test_plain_branch_names_pass(repo: git.Repo) -> None:
+    for name in ("ssot", "ssot/user-engine", "feature_1.2"):
+        gitops.check_branch_name(repo, name)
+
+
+def test_git_failures_are_one_line(repo_dir: Path, repo: git.Repo) -> None:
+    with pytest.raises(gitops.GitError) as failed:
+        gitops.commit_subject(repo, "0" * 40)
+    message = str(failed.value)
+    assert message.startswith("git show 000000000000 failed: ")
+    assert "\n" not in message and "Cmd(" not in message
+
+
+def test_index_and_tree_blobs_match_hash_object(repo_dir: Path, repo: git.Repo) -> None:
+    data = (repo_dir / "a.py").read_bytes()
+    expected = sh(repo_dir, "hash-object", "a.py").strip()
+    assert gitops.blob_id(data) == expected
+    assert gitops.index_blobs(repo, ["a.py", "missing.py"]) == {"a.py": expected}
+    head = sh(repo_dir, "rev-parse", "HEAD").strip()
+    assert gitops.tree_blobs(repo, head, ["a.py", "sub/c.py"])["a.py"] == expected
+
+
+def test_find_run_commit_by_trailer_and_parent(repo_dir: Path, repo: git.Repo) -> None:
+    parent = sh(repo_dir, "rev-parse", "HEAD").strip()
+    (repo_dir / "a.py").write_text("a = 2\n")
+    sha = gitops.commit_paths(repo, ["a.py"], "change\n\nMigrator-Run: RUN1\n")
+    assert gitops.find_run_commit(repo, "RUN1", parent, ["main"]) == sha
+    assert gitops.find_run_commit(repo, "RUN2", parent, ["main"]) is None
+    assert gitops.find_run_commit(repo, "RUN1", sha, ["main"]) is None
 
 
 def test_dirty_paths_many_paths_use_one_status(repo_dir: Path, repo: git.Repo) -> None:

@@ -11,15 +11,9 @@ from pathlib import Path
 import pytest
 
 from migrator.errors import MigratorError, RefusedError
-from migrator.journal import (
-    RUN_ID_RE,
-    Journal,
-    atomic_write,
-    list_runs,
-    load_run,
-    lock_path,
-    run_lock,
-)
+from migrator.fsutil import atomic_write
+from migrator.journal import RUN_ID_RE, create_run, list_runs, load_run
+from migrator.lock import lock_path, run_lock
 from migrator.patches import sha256_hex
 
 
@@ -30,7 +24,7 @@ def _dead_pid() -> int:
 
 
 def test_create_records_run_before_files(tmp_path: Path) -> None:
-    run = Journal.create(tmp_path, {"commit": True, "branch": None})
+    run = create_run(tmp_path, {"commit": True, "branch": None})
     assert RUN_ID_RE.match(run.id)
     data = json.loads((run.directory / "run.json").read_text())
     assert data["status"] == "pending"
@@ -42,7 +36,7 @@ def test_create_records_run_before_files(tmp_path: Path) -> None:
 
 
 def test_record_file_keeps_originals(tmp_path: Path) -> None:
-    run = Journal.create(tmp_path, {})
+    run = create_run(tmp_path, {})
     original = b"\xef\xbb\xbfx = 1\r\n"
     run.record_file("a.py", original=original, new_sha256=sha256_hex(b"y"), mode=0o100755)
     run.record_file("gone.py", original=b"old\n", new_sha256=None, mode=0o100644, save=False)
@@ -61,7 +55,7 @@ def test_record_file_keeps_originals(tmp_path: Path) -> None:
 
 
 def test_corrupt_original_is_detected(tmp_path: Path) -> None:
-    run = Journal.create(tmp_path, {})
+    run = create_run(tmp_path, {})
     entry = run.record_file("a.py", original=b"x\n", new_sha256=None, mode=None)
     assert entry.old_sha256 is not None
     (run.directory / "originals" / entry.old_sha256).write_bytes(b"tampered")
@@ -70,21 +64,21 @@ def test_corrupt_original_is_detected(tmp_path: Path) -> None:
 
 
 def test_status_updates_are_atomic(tmp_path: Path) -> None:
-    run = Journal.create(tmp_path, {})
-    run.set_status("applied")
-    run.set_git(commit="abc")
+    run = create_run(tmp_path, {})
+    run.update(status="applied")
+    run.update_git(commit="abc")
     assert sorted(p.name for p in run.directory.iterdir()) == ["originals", "run.json"]
     loaded = load_run(tmp_path, run.id)
     assert loaded.status == "applied"
     assert loaded.commit == "abc"
-    run.set_status("failed", error="boom")
+    run.update(status="failed", error="boom")
     assert load_run(tmp_path).info().error == "boom"
 
 
 def test_load_latest_and_by_prefix(tmp_path: Path) -> None:
-    runs = [Journal.create(tmp_path, {"n": n}) for n in range(3)]
+    runs = [create_run(tmp_path, {"n": n}) for n in range(3)]
     assert load_run(tmp_path).id == runs[-1].id
-    assert load_run(tmp_path, runs[0].id).options == {"n": 0}
+    assert load_run(tmp_path, runs[0].id).record.option("n") == 0
     assert [info.id for info in list_runs(tmp_path)] == [run.id for run in runs]
     with pytest.raises(RefusedError, match="no run"):
         load_run(tmp_path, "19990101T000000-000000")
@@ -99,7 +93,7 @@ def test_no_runs(tmp_path: Path) -> None:
 
 
 def test_pending_run_of_dead_process_is_incomplete(tmp_path: Path) -> None:
-    run = Journal.create(tmp_path, {})
+    run = create_run(tmp_path, {})
     assert list_runs(tmp_path)[0].status == "pending"  # this process is alive
     data = json.loads((run.directory / "run.json").read_text())
     data["pid"] = _dead_pid()
@@ -110,20 +104,24 @@ def test_pending_run_of_dead_process_is_incomplete(tmp_path: Path) -> None:
 
 
 def test_unreadable_run_is_listed(tmp_path: Path) -> None:
-    run = Journal.create(tmp_path, {})
+    run = create_run(tmp_path, {})
     (run.directory / "run.json").write_text("{not json")
     [info] = list_runs(tmp_path)
     assert info.status == "unreadable"
 
 
-def test_git_exclude_added_once(tmp_path: Path) -> None:
+def test_state_dir_ignores_itself_in_git(tmp_path: Path) -> None:
     subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
-    Journal.create(tmp_path, {})
-    Journal.create(tmp_path, {})
-    exclude = (tmp_path / ".git" / "info" / "exclude").read_text()
-    assert exclude.count(".migrator/") == 1
+    create_run(tmp_path, {})
+    create_run(tmp_path, {})
+    assert (tmp_path / ".migrator" / ".gitignore").read_text().splitlines()[-1] == "*"
+    assert not (tmp_path / ".git" / "info" / "exclude").read_text().count(".migrator")
     status = subprocess.run(
-        ["git", "status", "--porcelain"], cwd=tmp_path, capture_output=True, text=True, check=True
+        ["git", "status", "--porcelain", "--untracked-files=all"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert status.stdout == ""
 
@@ -136,28 +134,34 @@ def test_atomic_write_mode(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["x.sh"]
 
 
-def test_lock_refuses_live_pid_and_takes_over_stale(tmp_path: Path) -> None:
+def test_lock_refuses_a_second_holder_and_is_free_again_after(tmp_path: Path) -> None:
     path = lock_path(tmp_path)
     with run_lock(tmp_path):
-        assert path.read_text().split("\n")[0] == str(os.getpid())
-        with pytest.raises(RefusedError, match=str(path)), run_lock(tmp_path):
+        assert path.read_text().split()[0] == str(os.getpid())
+        with pytest.raises(RefusedError, match=f"process {os.getpid()}"), run_lock(tmp_path):
             pass
-    assert not path.exists()
-    path.write_text(f"{_dead_pid()}\n")
     with run_lock(tmp_path):
-        assert path.read_text().split("\n")[0] == str(os.getpid())
-    assert not path.exists()
+        pass
 
 
-def test_lock_of_live_other_process(tmp_path: Path) -> None:
-    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+def test_lock_is_released_when_its_process_is_killed(tmp_path: Path) -> None:
+    script = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from migrator.lock import run_lock\n"
+        "with run_lock(Path(sys.argv[1])):\n"
+        "    print('locked', flush=True)\n"
+        "    time.sleep(60)\n"
+    )
+    holder = subprocess.Popen(
+        [sys.executable, "-c", script, str(tmp_path)], stdout=subprocess.PIPE, text=True
+    )
     try:
-        path = lock_path(tmp_path)
-        path.parent.mkdir(parents=True)
-        path.write_text(f"{sleeper.pid}\n")
-        with pytest.raises(RefusedError, match=f"process {sleeper.pid}"), run_lock(tmp_path):
+        assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
+        with pytest.raises(RefusedError, match=f"process {holder.pid}"), run_lock(tmp_path):
             pass
-        assert path.exists()
     finally:
-        sleeper.kill()
-        sleeper.wait()
+        holder.kill()
+        holder.wait()
+    with run_lock(tmp_path):  # no stale lock to take over: the kernel released it
+        pass
