@@ -121,13 +121,14 @@ def apply_patches(
     patches: Sequence[FilePatch],
     options: ApplyOptions | None = None,
     *,
-    confirm: Callable[[FilePatch], bool] | None = None,
+    confirm: Callable[[FilePatch], bool | FilePatch] | None = None,
     on_progress: Callable[[FilePatch], None] | None = None,
 ) -> ApplyResult:
     """Write ``patches`` under ``root`` as one journaled run (see the module docstring).
 
     ``confirm`` is asked once per patch, in path order, before anything is written; declined patches
-    are skipped. ``on_progress`` is called after each file is written or deleted.
+    are skipped, and a patch it returns instead (the same file and original, some hunks only) is
+    written in its place. ``on_progress`` is called after each file is written or deleted.
     """
     options = options or ApplyOptions()
     root_real = Path(os.path.realpath(root))
@@ -154,7 +155,7 @@ def _apply_locked(
     repo: gitops.Repo | None,
     todo: list[FilePatch],
     options: ApplyOptions,
-    confirm: Callable[[FilePatch], bool] | None,
+    confirm: Callable[[FilePatch], bool | FilePatch] | None,
     on_progress: Callable[[FilePatch], None] | None,
 ) -> ApplyResult:
     targets = _load_targets(root, todo)
@@ -169,13 +170,18 @@ def _apply_locked(
     accepted = targets
     skipped: list[str] = []
     if confirm is not None:
-        accepted = []
+        chosen: list[FilePatch] = []
         for target in targets:
-            if confirm(target.patch):
-                accepted.append(target)
+            answer = confirm(target.patch)
+            if answer is True:
+                chosen.append(target.patch)
+            elif isinstance(answer, FilePatch):  # some hunks only: same original, other new bytes
+                if answer.path != target.patch.path or answer.old_hash != target.patch.old_hash:
+                    raise ValueError(f"{answer.path}: confirm returned a patch of another file")
+                chosen.append(answer)
             else:
                 skipped.append(target.patch.path)
-        accepted = _load_targets(root, [t.patch for t in accepted])  # the review took a while
+        accepted = _load_targets(root, chosen)  # the review took a while
     if not accepted:
         return ApplyResult(None, (), tuple(skipped), (), None, None)
 

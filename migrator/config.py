@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
 import sys
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
@@ -72,6 +74,11 @@ class Config:
     factories: tuple[FactoryConfig, ...] = ()
     calls: tuple[CallConfig, ...] = ()
     thresholds: Thresholds = field(default_factory=Thresholds)
+
+    @property
+    def migration_configured(self) -> bool:
+        """Whether there is anything to migrate (a symbol, a factory or a call)."""
+        return bool(self.symbols or self.factories or self.calls)
 
     def fingerprint(self) -> str:
         """A stable hash of the settings that shape analysis (for the cache and reports)."""
@@ -279,15 +286,39 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
 
 
+# A cheap look before parsing: most pyproject.toml files met while walking up are not ours.
+_TOOL_TABLE_RE = re.compile(rb"^[ \t]*\[\[?[ \t]*tool[ \t]*\.[ \t]*\"?migrator\b", re.MULTILINE)
+
+
 def find_config(root: Path) -> Path | None:
     """The config file for ``root``: ``migrator.toml``, else a pyproject with ``[tool.migrator]``."""
     candidate = root / CONFIG_FILE
     if candidate.is_file():
         return candidate
     pyproject = root / "pyproject.toml"
-    if pyproject.is_file() and "migrator" in _read_toml(pyproject).get("tool", {}):
+    try:
+        head = pyproject.read_bytes() if pyproject.is_file() else b""
+    except OSError:
+        return None
+    if _TOOL_TABLE_RE.search(head) and "migrator" in _read_toml(pyproject).get("tool", {}):
         return pyproject
     return None
+
+
+def find_root(start: Path) -> Path:
+    """The project root for ``start`` (any directory inside the project), the way ruff and git find it.
+
+    The nearest ancestor (``start`` included) holding ``migrator.toml`` or a ``pyproject.toml`` with
+    ``[tool.migrator]``; else the top level of the git work tree ``start`` is in; else ``start``. The
+    search never leaves a git work tree: a config above it belongs to something else.
+    """
+    here = Path(os.path.abspath(start))
+    if not here.is_dir():
+        raise ConfigError(f"{start}: not a directory")
+    for directory in (here, *here.parents):
+        if find_config(directory) is not None or os.path.lexists(directory / ".git"):
+            return directory.resolve()
+    return here.resolve()
 
 
 def load_config(root: Path, path: Path | None = None) -> Config:

@@ -17,8 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
-from rich.text import Text
-
 from codemods.sources import UTF8_BOM, DecodeError, decode_source
 from migrator.errors import MigratorError
 
@@ -290,29 +288,11 @@ def diffstat(patches: Iterable[FilePatch]) -> list[tuple[str, int, int]]:
     return stats
 
 
-def colorize(diff_text: str) -> Text:
-    """A diff as rich ``Text``: bold headers, cyan hunk ranges, green additions, red removals."""
-    text = Text()
-    in_header = False
-    pieces = diff_text.split("\n")
-    lines = [piece + "\n" for piece in pieces[:-1]]
-    if pieces[-1]:
-        lines.append(pieces[-1])
-    for line in lines:
-        if line.startswith("diff --git "):
-            in_header = True
-        if line.startswith("@@"):
-            in_header = False
-            style = "cyan"
-        elif in_header:
-            style = "bold"
-        elif line.startswith("+"):
-            style = "green"
-        elif line.startswith("-"):
-            style = "red"
-        elif line.startswith("\\"):
-            style = "dim"
-        else:
-            style = ""
-        text.append(line, style=style)
-    return text
+def diff_text(patch: FilePatch) -> str:
+    """A patch's diff as text for people: decoded with the file's own encoding (latin-1 stays é)."""
+    data = unified_diff(patch)
+    try:
+        encoding = decode_source(patch.old if patch.old is not None else patch.new or b"").encoding
+        return data.decode(encoding)
+    except (DecodeError, UnicodeDecodeError, LookupError):
+        return data.decode("utf-8", "replace")

@@ -425,7 +425,7 @@ def test_dry_run_writes_nothing(dry_run: DryRun) -> None:
     assert dry_run.patch_dir.code == 0, dry_run.patch_dir
     assert dry_run.after == dry_run.before
     assert (dry_run.repo / "migration.patch").stat().st_size > 0
-    assert f"{len(EXPECTED_CHANGED)} file(s) would change" in dry_run.output.stderr
+    assert f"{len(EXPECTED_CHANGED)} files would change" in dry_run.output.stderr
     assert dry_run.output.stdout == b""  # the patch went to the file, not to stdout
 
 
@@ -496,12 +496,12 @@ def test_diff_stdout_is_the_plain_patch_and_exit_code_signals_changes(
     assert not ANSI_RE.search(run.out)
     assert not ANSI_RE.search(run.stderr)
     assert run.stdout == (dry_run.repo / "migration.patch").read_bytes()
-    assert f"{len(EXPECTED_CHANGED)} file(s) would change" in run.stderr
+    assert f"{len(EXPECTED_CHANGED)} files would change" in run.stderr
 
     done = invoke("diff", str(copy_repo(applied.repo, tmp_path / "applied")), "--exit-code")
     assert done.code == 0, done
     assert done.stdout == b""
-    assert "0 file(s) would change" in done.stderr
+    assert "0 files would change" in done.stderr
 
 
 def test_diff_json_lists_the_files(
@@ -580,10 +580,12 @@ def test_apply_on_a_branch_with_commit_then_rollback(
     assert subject.startswith("Revert ")
     assert git(repo, "diff", main_sha, "HEAD") == ""
 
-    runs = invoke("runs", "-C", str(repo))
+    runs = invoke("runs", str(repo))
     assert runs.code == 0, runs
-    (line,) = [line for line in runs.out.splitlines() if run_id in line]
-    assert line.split()[-1] == "rolled-back"
+    header, *rows = runs.out.splitlines()
+    assert header.split() == ["RUN", "CREATED", "FILES", "STATUS", "BRANCH", "COMMIT"]
+    (line,) = [line for line in rows if run_id in line]
+    assert line.split()[-3:] == ["rolled-back", BRANCH, commit_sha[:10]]
     assert run_status(repo, run_id) == "rolled-back"
 
 
@@ -751,8 +753,10 @@ def test_interactive_with_piped_answers(
     assert changed_between(originals, after) == {first}
     assert after[first] == applied.files[first]
     total = len(EXPECTED_CHANGED)
-    assert f"(3/{total})" in run.out and f"(4/{total})" not in run.out
-    assert not ANSI_RE.search(run.out)
+    # The review goes to stderr: stdout stays free for `--json`.
+    assert run.out == ""
+    assert f"(3/{total})" in run.stderr and f"(4/{total})" not in run.stderr
+    assert not ANSI_RE.search(run.stderr)
     assert f"1 written, 0 deleted, {total - 1} skipped" in run.stderr
 
 
@@ -920,7 +924,7 @@ def test_apply_json_summary_on_stdout_status_on_stderr(applied: Applied) -> None
 
 
 def test_runs_json(applied: Applied) -> None:
-    run = invoke("runs", "-C", str(applied.repo), "--json")
+    run = invoke("runs", str(applied.repo), "--json")
     assert run.code == 0, run
     (entry,) = json.loads(run.out)
     assert entry["id"] == json.loads(applied.run.out)["run_id"]

@@ -206,13 +206,13 @@ def test_apply_runs_and_rollback_json(repo: Path) -> None:
     assert code == 0, err
     applied = json.loads(out)
     assert sorted(applied["written"]) == ["accounts/x.py", "billing/a.py", "billing/b.py"]
-    code, out, _ = invoke("runs", "-C", str(repo), "--json")
+    code, out, _ = invoke("runs", str(repo), "--json")
     assert code == 0
     (run,) = json.loads(out)
     assert (run["id"], run["status"], run["files"]) == (applied["run_id"], "applied", 3)
-    code, out, _ = invoke("rollback", "-C", str(repo), "--json")
+    code, out, _ = invoke("rollback", str(repo), "--json")
     assert code == 0
     assert json.loads(out)["run_id"] == applied["run_id"]
     assert {p: p.read_bytes() for p in repo.rglob("*.py")} == before
-    code, out, _ = invoke("runs", "-C", str(repo))
+    code, out, _ = invoke("runs", str(repo))
     assert "rolled-back" in out

@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 
 from migrator.patches import (
     FilePatch,
-    colorize,
     diffstat,
     make_patch,
     render_patches,
@@ -226,17 +225,6 @@ def test_diffstat_counts() -> None:
         ("gone.py", 0, 1),
         ("win.py", 1, 1),
     ]
-
-
-def test_colorize_styles_lines() -> None:
-    text = colorize(unified_diff(make_patch("m.py", b"-- a\nb\n", b"--- b\nb\n")).decode())
-    styles = {
-        text.plain[span.start : span.end].rstrip("\n"): str(span.style) for span in text.spans
-    }
-    assert styles["diff --git a/m.py b/m.py"] == "bold"
-    assert styles["@@ -1,2 +1,2 @@"] == "cyan"
-    assert styles["--- a"] == "red"  # a removed line that looks like a header
-    assert styles["+--- b"] == "green"
 
 
 _line = st.sampled_from(["a\n", "b\n", "c\r\n", "d", "\n", "x = 1\n", "é\n"])
