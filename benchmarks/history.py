@@ -51,9 +51,7 @@ def make_history(source: Path, dest: Path, commits: int, jobs: int | None = None
     _git(dest, "add", "-A")
     _git(dest, "commit", "-q", "-m", "baseline")
     plan = make_plan(dest, options=PlanOptions(jobs=jobs, use_cache=False))
-    patches = [
-        p for p in compute_patches(dest, plan, jobs=jobs).patches if p.new is not None
-    ]
+    patches = [p for p in compute_patches(dest, plan, jobs=jobs).patches if p.new is not None]
     steps = max(1, commits - 1)
     # Spread the patches over the steps: step i takes patches [i*n/steps, (i+1)*n/steps).
     batches = [

@@ -37,7 +37,7 @@ def dashboard(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Report]:
     repo = work / "repo"
     _make_history()(ROOT / "samples" / "monorepo", repo, COMMITS, jobs=1)
     plan = make_plan(repo, options=PlanOptions(jobs=1, use_cache=False))
-    h = history(repo, max_count=COMMITS, jobs=1, use_cache=False)
+    h = history(repo, max_count=COMMITS, jobs=1)
     page = work / "report.html"
     page.write_text(render_html(plan, history=h), encoding="utf-8")
     return page, plan.report
