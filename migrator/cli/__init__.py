@@ -6,7 +6,15 @@ commands on ``base.app`` when imported. A new command is a new module imported h
 
 from __future__ import annotations
 
-from migrator.cli import apply, diff, init, report, runs  # noqa: F401  (registers the commands)
+from migrator.cli import (  # noqa: F401  (registers the commands)
+    apply,
+    baseline,
+    diff,
+    history,
+    init,
+    report,
+    runs,
+)
 from migrator.cli.base import app, main
 
 __all__ = ["app", "main"]

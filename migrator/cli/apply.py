@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -11,10 +12,11 @@ import typer
 
 from migrator.cli import session
 from migrator.cli.base import JSON_HELP, PathArg, app, err_console, globals_of
+from migrator.cli.files import FILES_CONTEXT, FilesOpt, split_files
 from migrator.cli.options import NoPagerOpt, RetireShimsOpt, Strings, StringsOpt
 
 
-@app.command()
+@app.command(context_settings=FILES_CONTEXT)
 def apply(
     ctx: typer.Context,
     path: PathArg = Path("."),
@@ -61,14 +63,17 @@ def apply(
     strings: StringsOpt = Strings.code,
     no_pager: NoPagerOpt = False,
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
+    files: FilesOpt = False,
 ) -> None:
     """Write the migration as a recorded run.
 
-    `migrator rollback` undoes it byte for byte."""
+    `migrator rollback` undoes it byte for byte. With --files (the pre-commit hook), only those
+    files are rewritten (the whole project is still read to plan them)."""
     from migrator.applier import ApplyOptions, apply_patches
     from migrator.cli.review import Review
     from migrator.preflight import preflight, preflight_files
 
+    path, only = split_files(ctx, path, files)
     s = session.open_session(path, globals_of(ctx), migration=True)
     options = ApplyOptions(
         allow_dirty=allow_dirty,
@@ -80,6 +85,9 @@ def apply(
     )
     preflight(s.root, options)  # refusals that need no plan, before the expensive work
     result = session.plan(s, strings.value)
+    if only is not None:
+        specs = tuple(spec for spec in result.specs if spec.path in only)
+        result = dataclasses.replace(result, specs=specs, retire=())
     preflight_files(s.root, [spec.path for spec in result.specs], options)  # before the rewrite
     patchset = session.patches(s, result, retire_shims=retire_shims)
     patches = list(patchset.patches)

@@ -24,7 +24,17 @@ from migrator.config import find_root
 from migrator.errors import MigratorError
 
 # The order `migrator --help` lists commands in (others follow, in the order they were added).
-COMMAND_ORDER = ["init", "plan", "check", "diff", "apply", "runs", "rollback"]
+COMMAND_ORDER = [
+    "init",
+    "plan",
+    "check",
+    "baseline",
+    "history",
+    "diff",
+    "apply",
+    "runs",
+    "rollback",
+]
 
 # Option names shared by several commands; one spelling, one help text.
 JSON_HELP = "Print a machine-readable summary on stdout (status stays on stderr)."
