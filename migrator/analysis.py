@@ -12,148 +12,28 @@ import dataclasses
 import re
 import sys
 import warnings
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, cast
 
 from codemods.names import is_dotted, resolve_relative
 from codemods.sources import DecodeError, decode_source
 from migrator import detectors
-
-ANALYSIS_VERSION = "2"
+from migrator.moduleinfo import (
+    AttrUse,
+    Binding,
+    BindingKind,
+    CallSite,
+    ClassInfo,
+    FunctionInfo,
+    ImportedName,
+    ImportStmt,
+    ModuleInfo,
+    Scope,
+    StringRef,
+)
 
 KEEP_RE = re.compile(r"#\s*migrator:\s*keep\b")
 SKIP_FILE_RE = re.compile(rb"#\s*migrator:\s*skip-file\b")
 SKIP_FILE_LINES = 10
-
-Scope = Literal["module", "class", "function"]
-BindingKind = Literal["def", "class", "from", "module", "alias", "other"]
-
-
-@dataclass(frozen=True, slots=True)
-class Binding:
-    """One module-level binding of a name.
-
-    kind ``from``: ``target`` is ``"module:Name"``; ``module``: ``target`` is a module name;
-    ``alias``: ``target`` is a dotted expression in this module's namespace (``X`` or ``mod.X``);
-    ``def``/``class``/``other``: defined here.
-    """
-
-    name: str
-    kind: BindingKind
-    target: str
-    line: int
-    conditional: bool  # inside if/try/except/with/for/while at module level
-    type_checking: bool  # only under `if TYPE_CHECKING:` (does not exist at run time)
-
-
-@dataclass(frozen=True, slots=True)
-class ImportedName:
-    name: str  # the imported name (from-import) or the module path (import)
-    asname: str | None
-
-    @property
-    def local(self) -> str:
-        if self.asname:
-            return self.asname
-        return self.name.split(".", 1)[0]
-
-
-@dataclass(frozen=True, slots=True)
-class ImportStmt:
-    """One import statement anywhere in the file."""
-
-    line: int
-    end_line: int
-    kind: Literal["from", "import"]
-    raw_module: str  # as written, without the dots
-    level: int
-    module: str | None  # absolute module (None: unresolvable relative import)
-    names: tuple[ImportedName, ...]  # ("*", None) for a star import
-    scope: Scope
-    type_checking: bool
-    in_try: bool
-    keep: bool  # a `# migrator: keep` comment on one of its lines
-
-    @property
-    def is_star(self) -> bool:
-        return self.kind == "from" and len(self.names) == 1 and self.names[0].name == "*"
-
-    def written_module(self) -> str:
-        return "." * self.level + self.raw_module
-
-
-@dataclass(frozen=True, slots=True)
-class AttrUse:
-    """``root.a.b`` where ``root`` is a local name bound by an import statement."""
-
-    root: str
-    attrs: str  # "a.b"
-    line: int
-
-
-@dataclass(frozen=True, slots=True)
-class StringRef:
-    value: str
-    line: int
-    context: Literal["patch", "import_module", "other"]
-
-
-@dataclass(frozen=True, slots=True)
-class CallSite:
-    callee: str  # dotted: "create_engine", "m.create_engine", "Factory.create"
-    line: int
-    awaited: bool
-    keep: bool = False  # `# migrator: keep` on its first or last line
-
-
-@dataclass(frozen=True, slots=True)
-class ClassInfo:
-    name: str
-    line: int
-    bases: tuple[str, ...]  # dotted expressions as written
-    mentions: frozenset[str]  # dotted names referenced in the body (for delegation)
-    methods: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class FunctionInfo:
-    name: str
-    line: int
-    mentions: frozenset[str]
-    params: tuple[str, ...] = ()  # positional parameters, in order
-    kwonly: tuple[str, ...] = ()
-    varargs: bool = False
-    varkw: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class ModuleInfo:
-    """Everything the planner needs to know about one file."""
-
-    path: str
-    module: str
-    is_package: bool
-    error: str | None = None
-    error_line: int | None = None
-    skip_file: bool = False
-    reexport_only: bool = False  # top level is only imports, __all__, aliases (a shim)
-    all_names: tuple[str, ...] | None = None
-    bindings: tuple[Binding, ...] = ()
-    stars: tuple[ImportStmt, ...] = ()  # module-level star imports (runtime and conditional)
-    imports: tuple[ImportStmt, ...] = ()
-    attr_uses: tuple[AttrUse, ...] = ()
-    name_loads: frozenset[str] = frozenset()
-    strings: tuple[StringRef, ...] = ()
-    calls: tuple[CallSite, ...] = ()
-    classes: tuple[ClassInfo, ...] = ()
-    functions: tuple[FunctionInfo, ...] = ()
-    singletons: tuple[detectors.Finding, ...] = ()
-    shared_state: tuple[detectors.Finding, ...] = ()
-    parser: Literal["ast", "libcst", ""] = "ast"
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
 
 
 def dotted_name(node: ast.expr) -> str | None:
@@ -193,6 +73,10 @@ def _mark_docstring(body: list[ast.stmt], docstrings: set[int]) -> None:
         and isinstance(first.value.value, str)
     ):
         docstrings.add(id(first.value))
+
+
+# `try/except*` (3.11+) is its own node type with the same fields as `try/except`.
+_TRY_TYPES: tuple[type[ast.stmt], ...] = (ast.Try, getattr(ast, "TryStar", ast.Try))
 
 
 class _Collector(ast.NodeVisitor):
@@ -346,7 +230,7 @@ class _Collector(ast.NodeVisitor):
         self.generic_visit(node)
         self.in_try -= 1
 
-    visit_TryStar = visit_Try
+    visit_TryStar = visit_Try  # `try/except*` (3.11+)
 
     # -- uses ----------------------------------------------------------------------------------
     def visit_Name(self, node: ast.Name) -> None:
@@ -409,148 +293,170 @@ class _Collector(ast.NodeVisitor):
                 self.visit(v)
 
 
-def _collect_module_level(
-    tree: ast.Module, module: str, is_package: bool, owned: dict[int, set[str]], has_star: bool
-) -> tuple[list[Binding], list[str] | None, bool, list[ClassInfo], list[FunctionInfo]]:
-    """Module-level bindings, ``__all__``, the re-export-only flag, classes and functions."""
-    bindings: list[Binding] = []
-    all_names: list[str] | None = None
-    all_dynamic = False
-    reexport_only = True
-    classes: list[ClassInfo] = []
-    functions: list[FunctionInfo] = []
+class _ModuleLevel:
+    """The module's top-level statements: bindings, ``__all__``, the re-export-only flag, classes and
+    functions. Statements nested in ``if``/``try``/``with``/loops at module level bind conditionally."""
 
-    def bind(name: str, kind: BindingKind, target: str, line: int, cond: bool, tc: bool) -> None:
-        bindings.append(Binding(name, kind, target, line, cond, tc))
+    def __init__(self, module: str, is_package: bool, owned: dict[int, set[str]]) -> None:
+        self.module = module
+        self.is_package = is_package
+        self.owned = owned  # mentions collected by the walk, by id() of the class/def node
+        self.bindings: list[Binding] = []
+        self.all_names: list[str] | None = None
+        self.all_dynamic = False
+        self.reexport_only = True
+        self.classes: list[ClassInfo] = []
+        self.functions: list[FunctionInfo] = []
 
-    def bind_targets(target: ast.expr, line: int, cond: bool, tc: bool) -> None:
+    def collect(self, tree: ast.Module, has_star: bool) -> _ModuleLevel:
+        self.walk(tree.body, False, False)
+        if self.all_dynamic:
+            self.all_names = None
+        if not self.bindings and not has_star:
+            self.reexport_only = False
+        return self
+
+    def bind(
+        self, name: str, kind: BindingKind, target: str, line: int, cond: bool, tc: bool
+    ) -> None:
+        self.bindings.append(Binding(name, kind, target, line, cond, tc))
+
+    def bind_targets(self, target: ast.expr, line: int, cond: bool, tc: bool) -> None:
         if isinstance(target, ast.Name):
-            bind(target.id, "other", "", line, cond, tc)
+            self.bind(target.id, "other", "", line, cond, tc)
         elif isinstance(target, (ast.Tuple, ast.List)):
             for elt in target.elts:
-                bind_targets(elt, line, cond, tc)
+                self.bind_targets(elt, line, cond, tc)
         elif isinstance(target, ast.Starred):
-            bind_targets(target.value, line, cond, tc)
+            self.bind_targets(target.value, line, cond, tc)
 
-    def mentions(node: ast.AST) -> frozenset[str]:
-        return frozenset(owned.get(id(node), ()))
+    def mentions(self, node: ast.AST) -> frozenset[str]:
+        return frozenset(self.owned.get(id(node), ()))
 
-    def walk(body: list[ast.stmt], cond: bool, tc: bool) -> None:
-        nonlocal all_names, all_dynamic, reexport_only
+    def walk(self, body: list[ast.stmt], cond: bool, tc: bool) -> None:
         for i, stmt in enumerate(body):
             if isinstance(stmt, ast.Import):
-                for a in stmt.names:
-                    if a.asname:
-                        bind(a.asname, "module", a.name, stmt.lineno, cond, tc)
-                    else:
-                        top = a.name.split(".", 1)[0]
-                        bind(top, "module", top, stmt.lineno, cond, tc)
+                self.import_(stmt, cond, tc)
             elif isinstance(stmt, ast.ImportFrom):
-                src = resolve_relative(module, is_package, stmt.level, stmt.module)
-                for a in stmt.names:
-                    if a.name == "*":
-                        continue
-                    local = a.asname or a.name
-                    if src is None:
-                        bind(local, "other", "", stmt.lineno, cond, tc)
-                    else:
-                        bind(local, "from", f"{src}:{a.name}", stmt.lineno, cond, tc)
+                self.import_from(stmt, cond, tc)
             elif isinstance(stmt, ast.ClassDef):
-                reexport_only = False
-                bind(stmt.name, "class", "", stmt.lineno, cond, tc)
+                self.reexport_only = False
+                self.bind(stmt.name, "class", "", stmt.lineno, cond, tc)
                 methods = tuple(
                     s.name
                     for s in stmt.body
                     if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))
                 )
                 bases = tuple(b for b in (dotted_name(x) for x in stmt.bases) if b)
-                classes.append(ClassInfo(stmt.name, stmt.lineno, bases, mentions(stmt), methods))
-            elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                reexport_only = False
-                bind(stmt.name, "def", "", stmt.lineno, cond, tc)
-                sig = stmt.args
-                functions.append(
-                    FunctionInfo(
-                        stmt.name,
-                        stmt.lineno,
-                        mentions(stmt),
-                        params=tuple(x.arg for x in [*sig.posonlyargs, *sig.args]),
-                        kwonly=tuple(x.arg for x in sig.kwonlyargs),
-                        varargs=sig.vararg is not None,
-                        varkw=sig.kwarg is not None,
-                    )
+                self.classes.append(
+                    ClassInfo(stmt.name, stmt.lineno, bases, self.mentions(stmt), methods)
                 )
+            elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                self.function(stmt, cond, tc)
             elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
-                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
-                value = stmt.value
-                is_all = any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets)
-                if is_all and value is not None:
-                    names = _static_strings(value)
-                    if names is None:
-                        all_dynamic = True
-                    else:
-                        all_names = names
-                    continue
-                source = dotted_name(value) if value is not None else None
-                if source is not None and all(isinstance(t, ast.Name) for t in targets):
-                    for t in targets:
-                        assert isinstance(t, ast.Name)
-                        bind(t.id, "alias", source, stmt.lineno, cond, tc)
-                else:
-                    if not (i == 0 and isinstance(value, ast.Constant)):
-                        reexport_only = False
-                    for t in targets:
-                        bind_targets(t, stmt.lineno, cond, tc)
+                self.assign(stmt, i, cond, tc)
             elif isinstance(stmt, ast.AugAssign):
                 if isinstance(stmt.target, ast.Name) and stmt.target.id == "__all__":
                     extra = _static_strings(stmt.value)
-                    if extra is None or all_names is None:
-                        all_dynamic = True
+                    if extra is None or self.all_names is None:
+                        self.all_dynamic = True
                     else:
-                        all_names = [*all_names, *extra]
+                        self.all_names = [*self.all_names, *extra]
                     continue
-                reexport_only = False
+                self.reexport_only = False
             elif isinstance(stmt, ast.If):
                 if _is_type_checking(stmt.test):
-                    walk(stmt.body, cond, True)
-                    walk(stmt.orelse, True, tc)
+                    self.walk(stmt.body, cond, True)
+                    self.walk(stmt.orelse, True, tc)
                 else:
-                    walk(stmt.body, True, tc)
-                    walk(stmt.orelse, True, tc)
-            elif isinstance(stmt, (ast.Try, getattr(ast, "TryStar", ast.Try))):
-                assert isinstance(stmt, ast.Try)
-                walk(stmt.body, True, tc)
-                for h in stmt.handlers:
-                    walk(h.body, True, tc)
-                walk(stmt.orelse, True, tc)
-                walk(stmt.finalbody, cond, tc)
+                    self.walk(stmt.body, True, tc)
+                    self.walk(stmt.orelse, True, tc)
+            elif isinstance(stmt, _TRY_TYPES):
+                self.try_(cast("ast.Try", stmt), cond, tc)
             elif isinstance(stmt, (ast.With, ast.AsyncWith)):
-                reexport_only = False
-                walk(stmt.body, cond, tc)
+                self.reexport_only = False
+                self.walk(stmt.body, cond, tc)
             elif isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):
-                reexport_only = False
+                self.reexport_only = False
                 if isinstance(stmt, (ast.For, ast.AsyncFor)):
-                    bind_targets(stmt.target, stmt.lineno, True, tc)
-                walk(stmt.body, True, tc)
-                walk(stmt.orelse, True, tc)
+                    self.bind_targets(stmt.target, stmt.lineno, True, tc)
+                self.walk(stmt.body, True, tc)
+                self.walk(stmt.orelse, True, tc)
             elif isinstance(stmt, ast.Expr):
                 is_doc = i == 0 and isinstance(stmt.value, ast.Constant)
                 is_warn = isinstance(stmt.value, ast.Call) and (
                     dotted_name(stmt.value.func) or ""
                 ).endswith("warn")
                 if not (is_doc or is_warn):
-                    reexport_only = False
+                    self.reexport_only = False
             elif isinstance(stmt, (ast.Pass, ast.Raise)):
                 continue
             else:
-                reexport_only = False
+                self.reexport_only = False
 
-    walk(tree.body, False, False)
-    if all_dynamic:
-        all_names = None
-    if not bindings and not has_star:
-        reexport_only = False
-    return bindings, all_names, reexport_only, classes, functions
+    def try_(self, stmt: ast.Try, cond: bool, tc: bool) -> None:
+        self.walk(stmt.body, True, tc)
+        for h in stmt.handlers:
+            self.walk(h.body, True, tc)
+        self.walk(stmt.orelse, True, tc)
+        self.walk(stmt.finalbody, cond, tc)
+
+    def import_(self, stmt: ast.Import, cond: bool, tc: bool) -> None:
+        for a in stmt.names:
+            if a.asname:
+                self.bind(a.asname, "module", a.name, stmt.lineno, cond, tc)
+            else:
+                top = a.name.split(".", 1)[0]
+                self.bind(top, "module", top, stmt.lineno, cond, tc)
+
+    def import_from(self, stmt: ast.ImportFrom, cond: bool, tc: bool) -> None:
+        src = resolve_relative(self.module, self.is_package, stmt.level, stmt.module)
+        for a in stmt.names:
+            if a.name == "*":
+                continue
+            local = a.asname or a.name
+            if src is None:
+                self.bind(local, "other", "", stmt.lineno, cond, tc)
+            else:
+                self.bind(local, "from", f"{src}:{a.name}", stmt.lineno, cond, tc)
+
+    def function(self, stmt: ast.FunctionDef | ast.AsyncFunctionDef, cond: bool, tc: bool) -> None:
+        self.reexport_only = False
+        self.bind(stmt.name, "def", "", stmt.lineno, cond, tc)
+        sig = stmt.args
+        self.functions.append(
+            FunctionInfo(
+                stmt.name,
+                stmt.lineno,
+                self.mentions(stmt),
+                params=tuple(x.arg for x in [*sig.posonlyargs, *sig.args]),
+                kwonly=tuple(x.arg for x in sig.kwonlyargs),
+                varargs=sig.vararg is not None,
+                varkw=sig.kwarg is not None,
+            )
+        )
+
+    def assign(self, stmt: ast.Assign | ast.AnnAssign, i: int, cond: bool, tc: bool) -> None:
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+        value = stmt.value
+        is_all = any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets)
+        if is_all and value is not None:
+            names = _static_strings(value)
+            if names is None:
+                self.all_dynamic = True
+            else:
+                self.all_names = names
+            return
+        source = dotted_name(value) if value is not None else None
+        names_only = [t for t in targets if isinstance(t, ast.Name)]
+        if source is not None and len(names_only) == len(targets):
+            for name in names_only:
+                self.bind(name.id, "alias", source, stmt.lineno, cond, tc)
+            return
+        if not (i == 0 and isinstance(value, ast.Constant)):
+            self.reexport_only = False
+        for t in targets:
+            self.bind_targets(t, stmt.lineno, cond, tc)
 
 
 def _merge_conflict_line(text: str) -> int | None:
@@ -619,9 +525,7 @@ def analyze_source(data: bytes, path: str, module: str, is_package: bool) -> Mod
     collector = _Collector(module, is_package, lines)
     collector.visit(tree)
     stars = tuple(i for i in collector.imports if i.is_star and i.scope == "module")
-    bindings, all_names, reexport_only, classes, functions = _collect_module_level(
-        tree, module, is_package, collector.mentions, bool(stars)
-    )
+    top = _ModuleLevel(module, is_package, collector.mentions).collect(tree, bool(stars))
     attr_uses = tuple(
         AttrUse(root, rest, line)
         for root, rest, line in collector.attr_chains
@@ -638,17 +542,17 @@ def analyze_source(data: bytes, path: str, module: str, is_package: bool) -> Mod
         module=module,
         is_package=is_package,
         skip_file=skip_file,
-        reexport_only=reexport_only,
-        all_names=tuple(all_names) if all_names is not None else None,
-        bindings=tuple(bindings),
+        reexport_only=top.reexport_only,
+        all_names=tuple(top.all_names) if top.all_names is not None else None,
+        bindings=tuple(top.bindings),
         stars=stars,
         imports=tuple(collector.imports),
         attr_uses=attr_uses,
         name_loads=frozenset(collector.name_loads),
         strings=tuple(collector.strings),
         calls=tuple(collector.calls),
-        classes=tuple(classes),
-        functions=tuple(functions),
+        classes=tuple(top.classes),
+        functions=tuple(top.functions),
         singletons=tuple(singletons),
         shared_state=tuple(shared),
         parser=parser,
@@ -659,17 +563,4 @@ def _replace(info: ModuleInfo, **changes: object) -> ModuleInfo:
     return dataclasses.replace(info, **changes)  # type: ignore[arg-type]
 
 
-__all__ = [
-    "ANALYSIS_VERSION",
-    "AttrUse",
-    "Binding",
-    "CallSite",
-    "ClassInfo",
-    "FunctionInfo",
-    "ImportStmt",
-    "ImportedName",
-    "ModuleInfo",
-    "StringRef",
-    "analyze_source",
-    "dotted_name",
-]
+__all__ = ["KEEP_RE", "analyze_source", "dotted_name"]

@@ -14,7 +14,7 @@ from collections.abc import Hashable
 from pathlib import Path
 
 from migrator import __version__
-from migrator.analysis import ANALYSIS_VERSION, ModuleInfo
+from migrator.moduleinfo import ANALYSIS_VERSION, ModuleInfo
 
 CACHE_DIR = Path(".migrator") / "cache"
 _MAGIC = b"MIGRATOR-CACHE-1\n"

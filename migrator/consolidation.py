@@ -10,11 +10,11 @@ import pathspec
 
 from codemods.names import Symbol
 from codemods.spec import CallRewrite
-from migrator.analysis import ModuleInfo
 from migrator.config import Config
 from migrator.errors import ConfigError
 from migrator.findings import CallReport, Duplicate, FactoryReport, Location
 from migrator.index import Index, Target
+from migrator.moduleinfo import ModuleInfo
 from migrator.namespace import Namespace
 
 Require = Callable[..., Target]

@@ -29,13 +29,13 @@ from pathlib import Path
 from typing import Any
 
 from migrator import __version__
-from migrator.analysis import ANALYSIS_VERSION
 from migrator.cache import CACHE_DIR
 from migrator.config import Config, load_config
 from migrator.errors import ConfigError
 from migrator.files import select
 from migrator.gitobjects import Commit, GitReader, commits, python_blobs
 from migrator.metrics import headline
+from migrator.moduleinfo import ANALYSIS_VERSION
 from migrator.planner import Planner, PlanOptions
 
 HISTORY_VERSION = 1

@@ -6,9 +6,9 @@ from collections.abc import Iterable
 from typing import Literal
 
 from codemods.names import Symbol
-from migrator.analysis import ImportedName, ImportStmt, ModuleInfo
 from migrator.findings import ImportFinding
 from migrator.index import Index, Target
+from migrator.moduleinfo import ImportedName, ImportStmt, ModuleInfo
 from migrator.namespace import Namespace, walk_modules
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from codemods.names import Symbol
-from migrator.analysis import Binding, ModuleInfo
+from migrator.moduleinfo import Binding, ModuleInfo
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from migrator.analysis import ImportedName, ImportStmt, ModuleInfo
 from migrator.index import Index, Resolution, Target
+from migrator.moduleinfo import ImportedName, ImportStmt, ModuleInfo
 
 
 class Namespace:

@@ -22,10 +22,11 @@ from pathlib import Path
 from typing import Protocol
 
 from migrator import prefilter
-from migrator.analysis import ModuleInfo, analyze_source
+from migrator.analysis import analyze_source
 from migrator.cache import Cache, content_key
 from migrator.config import Config
 from migrator.files import SourceFile, discover
+from migrator.moduleinfo import ModuleInfo
 from migrator.parallel import pmap
 
 Progress = Callable[[str, int, int], None]

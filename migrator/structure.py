@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from codemods.names import Symbol, module_tail
-from migrator.analysis import ModuleInfo
 from migrator.config import Config
 from migrator.findings import (
     CallReport,
@@ -17,6 +16,7 @@ from migrator.findings import (
     SymbolReport,
 )
 from migrator.index import Index
+from migrator.moduleinfo import ModuleInfo
 
 
 def owner_symbol(index: Index, value: str, reports: list[SymbolReport]) -> str:

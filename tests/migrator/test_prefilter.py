@@ -81,8 +81,8 @@ def test_plan_with_prefilter_equals_plan_parsing_everything(tmp_path: Path) -> N
     """The prefilter is an optimisation only: parsing every file gives the same findings and specs."""
     import shutil
 
-    from migrator.analysis import ModuleInfo
     from migrator.config import load_config
+    from migrator.moduleinfo import ModuleInfo
     from migrator.planner import Planner, PlanOptions
     from migrator.report import to_json
 
