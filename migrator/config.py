@@ -63,6 +63,15 @@ class Thresholds:
 
 
 @dataclass(frozen=True, slots=True)
+class ReportConfig:
+    """``[report]``: what ``plan`` and ``check`` show unless the command line says otherwise."""
+
+    select: tuple[str, ...] = ()  # sections shown in detail (empty: the default sections)
+    ignore: tuple[str, ...] = ()  # sections left out
+    group_by: str | None = None  # "dir", "dir:DEPTH" or "owner"
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     root: Path
     source: Path | None = None  # the file the config came from (None: defaults)
@@ -74,6 +83,7 @@ class Config:
     factories: tuple[FactoryConfig, ...] = ()
     calls: tuple[CallConfig, ...] = ()
     thresholds: Thresholds = field(default_factory=Thresholds)
+    report: ReportConfig = field(default_factory=ReportConfig)
 
     @property
     def migration_configured(self) -> bool:
@@ -85,6 +95,7 @@ class Config:
         data = asdict(self)
         data.pop("root")
         data.pop("source")
+        data.pop("report")  # presentation only: the analysis does not depend on it
         blob = json.dumps(data, sort_keys=True, default=str).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
 
@@ -98,11 +109,22 @@ _TOP_KEYS = {
     "factories",
     "calls",
     "thresholds",
+    "report",
 }
 _SYMBOL_KEYS = {"canonical", "legacy", "rename_aliases", "construct_via", "construct_exclude"}
 _FACTORY_KEYS = {"canonical", "duplicates", "methods"}
 _CALL_KEYS = {"old", "new", "args", "drop", "add"}
 _THRESHOLD_KEYS = {f for f in Thresholds.__dataclass_fields__}
+_REPORT_KEYS = {"select", "ignore", "group_by"}
+REPORT_SECTIONS = (
+    "symbols",
+    "factories",
+    "calls",
+    "shims",
+    "singletons",
+    "boundaries",
+    "shared-state",
+)
 
 
 class _Reader:
@@ -261,6 +283,27 @@ def parse_config(raw: Mapping[str, Any], root: Path, source: Path) -> Config:
                 values[k] = v
         thresholds = Thresholds(**values)
 
+    report = ReportConfig()
+    if "report" in raw:
+        rr = _Reader(source, "report.")
+        t = raw["report"]
+        if not isinstance(t, dict):
+            raise top.fail("report", "must be a table")
+        rr.check_keys(t, _REPORT_KEYS)
+        for key in ("select", "ignore"):
+            for name in rr.str_list(t, key):
+                if name not in (*REPORT_SECTIONS, "all"):
+                    raise rr.fail(
+                        key,
+                        f"unknown section {name!r} (expected: {', '.join(REPORT_SECTIONS)}, all)",
+                    )
+        group_by = t.get("group_by")
+        if group_by is not None and not (
+            isinstance(group_by, str) and re.fullmatch(r"owner|dir(:[1-9][0-9]*)?", group_by)
+        ):
+            raise rr.fail("group_by", 'must be "dir", "dir:DEPTH" or "owner"')
+        report = ReportConfig(rr.str_list(t, "select"), rr.str_list(t, "ignore"), group_by)
+
     return Config(
         root=root,
         source=source,
@@ -272,6 +315,7 @@ def parse_config(raw: Mapping[str, Any], root: Path, source: Path) -> Config:
         factories=tuple(factories),
         calls=tuple(calls),
         thresholds=thresholds,
+        report=report,
     )
 
 

@@ -1,4 +1,4 @@
-"""Rendering for people on a terminal (rich): coloured diffs and the text report.
+"""Rendering for people on a terminal (rich): coloured diffs and the report document.
 
 Library modules never import rich; the CLI renders their results with this module.
 """
@@ -6,14 +6,15 @@ Library modules never import rich; the CLI renders their results with this modul
 from __future__ import annotations
 
 import io
-from typing import Any
 
-from rich.console import Console, Group, RenderableType
+from rich import box
+from rich.console import Console
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from migrator.findings import Report
-from migrator.report import _change, _fmt, compare, to_json
+from migrator.document import Document, plain
+from migrator.document import Table as DocTable
 
 
 def colorize(diff_text: str) -> Text:
@@ -52,129 +53,51 @@ def ansi_diff(diff_text: str) -> str:
     return buffer.getvalue()
 
 
-# -- text -------------------------------------------------------------------------------------
-def render_text(report: Report, console: Console, baseline: dict[str, Any] | None = None) -> None:
-    c = report.compliance
-    parts: list[RenderableType] = []
-    head = Text.assemble(
-        ("migrator plan", "bold"),
-        f"  {report.files_scanned} files scanned, {report.files_parsed} parsed",
-        f" ({report.files_from_cache} from cache)" if report.files_from_cache else "",
-        "\n",
-        ("compliance score ", "bold"),
-        (
-            f"{c.score}",
-            "bold green" if c.score >= 90 else "bold yellow" if c.score >= 60 else "bold red",
-        ),
-        f"/100   canonical usage {c.canonical_usage_pct}%   clean files {c.clean_files_pct}%",
-    )
-    parts.append(head)
+# -- the report -------------------------------------------------------------------------------
 
-    summary = Table(title="Symbols", title_justify="left", show_lines=False)
-    for col in (
-        "canonical",
-        "imports",
-        "canonical",
-        "fragmented",
-        "kept",
-        "usage %",
-        "patterns",
-        "strings",
-        "aliases",
-    ):
-        summary.add_column(col, justify="right" if col not in ("canonical",) else "left")
-    for s in report.symbols:
-        summary.add_row(
-            s.canonical,
-            str(s.imports_total),
-            str(s.count("canonical")),
-            str(s.count("fragmented")),
-            str(s.count("kept")),
-            f"{s.canonical_usage_pct}",
-            str(len(s.patterns())),
-            str(len(s.string_references)),
-            str(len(s.aliases)),
+
+def _score_style(score: float) -> str:
+    return "bold green" if score >= 90 else "bold yellow" if score >= 60 else "bold red"
+
+
+def _rich_table(table: DocTable) -> Table:
+    out = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False)
+    for col in table.columns:
+        out.add_column(
+            col.name,
+            justify="right" if col.kind == "num" else "left",
+            overflow="fold",  # never cut a name short: fold it inside its cell
+            style="cyan" if col.kind == "code" else None,
+            header_style="bold",
         )
-    parts.append(summary)
-    for s in report.symbols:
-        t = Table(title=f"Import patterns of {s.canonical}", title_justify="left")
-        t.add_column("pattern")
-        t.add_column("files", justify="right")
-        t.add_column("imports", justify="right")
-        t.add_column("canonical")
-        for p in s.patterns():
-            t.add_row(
-                p.pattern, str(p.files), str(p.imports), "yes" if p.canonical else "[red]no[/red]"
+    for row in table.rows:
+        out.add_row(*(Text(cell) for cell in row))
+    return out
+
+
+def render_document(doc: Document, console: Console) -> None:
+    """The report on a terminal (rich tables folded to its width), or as plain text elsewhere."""
+    if not console.is_terminal:
+        console.file.write(doc.text())
+        console.file.flush()
+        return
+    for k, line in enumerate(doc.headline):
+        if k == 0:
+            console.print(Text.assemble((doc.title, "bold"), "  ", plain(line)))
+        elif doc.score is not None and line.startswith("compliance score"):
+            head, _, rest = plain(line).partition(" · ")
+            label, _, value = head.rpartition(" ")
+            console.print(
+                Text.assemble((label + " ", "bold"), (value, _score_style(doc.score)), " · " + rest)
             )
-        parts.append(t)
-        if s.conditional_aliases:
-            parts.append(
-                Text(
-                    f"conditional (left alone): {', '.join(s.conditional_aliases)}", style="yellow"
-                )
-            )
-    if report.factories:
-        t = Table(title="Duplicate factories", title_justify="left")
-        for col in ("canonical", "duplicate", "kind", "where", "call sites", "rewritable"):
-            t.add_column(col)
-        for f in report.factories:
-            for d in f.duplicates:
-                t.add_row(
-                    f.canonical,
-                    d.symbol,
-                    d.kind,
-                    f"{d.path}:{d.line}",
-                    str(len(d.call_sites)),
-                    "yes" if d.rewritable else "no",
-                )
-        parts.append(t)
-    if report.calls:
-        t = Table(title="Legacy calls", title_justify="left")
-        t.add_column("old")
-        t.add_column("new")
-        t.add_column("call sites", justify="right")
-        for cr in report.calls:
-            t.add_row(cr.old, cr.new, str(len(cr.call_sites)))
-        parts.append(t)
-    for title, items in (
-        ("Singletons", report.singletons),
-        ("Cross-service imports", report.boundary_violations),
-        ("Shared mutable state", report.shared_state),
-    ):
-        if items:
-            t = Table(title=f"{title} ({len(items)})", title_justify="left")
-            t.add_column("where")
-            t.add_column("kind")
-            t.add_column("detail")
-            for item in items:
-                t.add_row(f"{item.path}:{item.line}", item.kind, item.detail)
-            parts.append(t)
-    if report.shims:
-        t = Table(title="Re-export shims", title_justify="left")
-        t.add_column("module")
-        t.add_column("users now", justify="right")
-        t.add_column("retirable after migration")
-        for sh in report.shims:
-            t.add_row(
-                sh.module, str(len(sh.importers)), "yes" if sh.retirable_after_migration else "no"
-            )
-        parts.append(t)
-    if report.unparseable:
-        t = Table(
-            title=f"Unparseable files ({len(report.unparseable)}, skipped)", title_justify="left"
-        )
-        t.add_column("where")
-        t.add_column("error")
-        for u in report.unparseable:
-            t.add_row(f"{u.path}:{u.line}", u.error)
-        parts.append(t)
-    if baseline is not None:
-        t = Table(title="Since the baseline", title_justify="left")
-        t.add_column("metric")
-        t.add_column("then", justify="right")
-        t.add_column("now", justify="right")
-        t.add_column("change", justify="right")
-        for key, delta in compare(baseline, to_json(report)).items():
-            t.add_row(key, _fmt(delta["before"]), _fmt(delta["now"]), _change(delta))
-        parts.append(t)
-    console.print(Group(*parts))
+        else:
+            console.print(Text(plain(line)))
+    for section in doc.sections:
+        console.print()
+        console.print(Text(section.title, style="bold underline"))
+        for line in section.intro:
+            console.print(Text("  " + plain(line)))
+        if section.table is not None and section.table.rows:
+            console.print(Padding(_rich_table(section.table), (0, 0, 0, 2)))
+        for line in section.outro:
+            console.print(Text("  " + plain(line)))

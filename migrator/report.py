@@ -1,4 +1,7 @@
-"""A ``Report`` as JSON (schema version 1) and Markdown; baselines; thresholds (rich text: ``render``)."""
+"""A ``Report`` as JSON (schema version 1); baselines; thresholds.
+
+The text and Markdown reports are documents built by :mod:`migrator.sections`.
+"""
 
 from __future__ import annotations
 
@@ -71,6 +74,7 @@ def _symbol(s: SymbolReport) -> dict[str, Any]:
 def to_json(report: Report, baseline: dict[str, Any] | None = None) -> dict[str, Any]:
     """The report as a JSON-ready dict with stable keys (paths relative, ``/``-separated)."""
     c = report.compliance
+    configured = bool(report.symbols or report.factories or report.calls)
     doc: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "migrator", "version": __version__},
@@ -122,10 +126,12 @@ def to_json(report: Report, baseline: dict[str, Any] | None = None) -> dict[str,
             }
             for s in report.shims
         ],
+        "migration_configured": configured,
         "compliance": {
-            "score": c.score,
+            # No score for a migration nobody configured: only the structural numbers mean anything.
+            "score": c.score if configured else None,
             "metrics": {
-                "canonical_usage_pct": c.canonical_usage_pct,
+                "canonical_usage_pct": c.canonical_usage_pct if configured else None,
                 "clean_files_pct": c.clean_files_pct,
                 "files_with_findings": c.files_with_findings,
                 "imports_total": c.imports_total,
@@ -151,9 +157,11 @@ def metrics(doc: dict[str, Any]) -> dict[str, float]:
         "unparseable": len(doc.get("unparseable", [])),
     }
     comp = doc.get("compliance", {})
-    m["compliance_score"] = comp.get("score", 0.0)
+    if comp.get("score") is not None:  # null when no migration is configured
+        m["compliance_score"] = comp["score"]
     for key, value in comp.get("metrics", {}).items():
-        m[key] = value
+        if value is not None:
+            m[key] = value
     m["string_references"] = sum(
         len(s.get("string_references", [])) for s in doc.get("symbols", [])
     )
@@ -163,10 +171,38 @@ def metrics(doc: dict[str, Any]) -> dict[str, float]:
     return m
 
 
+# The order the report shows its numbers in; per-symbol rows follow the symbol totals.
+_REPORT_ORDER = (
+    "compliance_score",
+    "canonical_usage_pct",
+    "clean_files_pct",
+    "files_scanned",
+    "imports_total",
+    "imports_fragmented",
+    "string_references",
+    "legacy_call_sites",
+    "duplicate_factories",
+    "singleton_violations",
+    "boundary_violations",
+    "shared_state",
+    "files_with_findings",
+    "unparseable",
+)
+
+
+def _report_order(key: str) -> tuple[int, str]:
+    if key in _REPORT_ORDER:
+        return (_REPORT_ORDER.index(key) * 2, key)
+    if key.endswith((" fragmented", " patterns")):  # per symbol, right after imports_fragmented
+        return (_REPORT_ORDER.index("imports_fragmented") * 2 + 1, key)
+    return (len(_REPORT_ORDER) * 2, key)
+
+
 def compare(baseline: dict[str, Any], now: dict[str, Any]) -> dict[str, dict[str, float]]:
+    """Every metric of either report as then → now, in the order the report shows them."""
     before, after = metrics(baseline), metrics(now)
     out: dict[str, dict[str, float]] = {}
-    for key in sorted(set(before) | set(after), key=lambda k: (k not in after, k)):
+    for key in sorted(set(before) | set(after), key=_report_order):
         b, a = before.get(key, 0), after.get(key, 0)
         out[key] = {"before": b, "now": a, "change": round(a - b, 1)}
     return out
@@ -210,85 +246,10 @@ def check_thresholds(report: Report, t: Thresholds) -> list[str]:
     return out
 
 
-def _fmt(v: float) -> str:
+def fmt_number(v: float) -> str:
     return f"{v:g}" if isinstance(v, float) else str(v)
 
 
-def _change(d: dict[str, float]) -> str:
+def fmt_change(d: dict[str, float]) -> str:
     ch = d["change"]
-    return "=" if ch == 0 else (f"+{_fmt(ch)}" if ch > 0 else _fmt(ch))
-
-
-# -- markdown ---------------------------------------------------------------------------------
-def render_markdown(report: Report, baseline: dict[str, Any] | None = None) -> str:
-    c = report.compliance
-    out: list[str] = [
-        "## migrator plan",
-        "",
-        f"**Compliance score: {c.score}/100** (canonical usage {c.canonical_usage_pct}%, clean files {c.clean_files_pct}%)",
-        "",
-        f"{report.files_scanned} files scanned, {report.files_parsed} parsed, {len(report.unparseable)} unparseable.",
-        "",
-        "| metric | value |",
-        "| --- | ---: |",
-        f"| imports of canonical symbols | {c.imports_total} |",
-        f"| fragmented imports | {c.imports_fragmented} |",
-        f"| singleton violations | {c.singleton_violations} |",
-        f"| cross-service imports | {c.boundary_violations} |",
-        f"| shared mutable state | {c.shared_state} |",
-        f"| duplicate factories | {c.duplicate_factories} |",
-        f"| legacy call sites | {c.legacy_call_sites} |",
-        "",
-    ]
-    for s in report.symbols:
-        out += [
-            f"### `{s.canonical}`",
-            "",
-            f"{s.imports_total} imports: {s.count('canonical')} canonical, {s.count('fragmented')} fragmented, "
-            f"{s.count('kept')} kept ({s.canonical_usage_pct}% canonical); {len(s.string_references)} string references.",
-            "",
-            "| pattern | files | imports | canonical |",
-            "| --- | ---: | ---: | :---: |",
-        ]
-        for p in s.patterns():
-            out.append(
-                f"| `{p.pattern}` | {p.files} | {p.imports} | {'yes' if p.canonical else 'no'} |"
-            )
-        out.append("")
-    if report.factories:
-        out += [
-            "### Duplicate factories",
-            "",
-            "| canonical | duplicate | kind | call sites |",
-            "| --- | --- | --- | ---: |",
-        ]
-        for f in report.factories:
-            for d in f.duplicates:
-                out.append(f"| `{f.canonical}` | `{d.symbol}` | {d.kind} | {len(d.call_sites)} |")
-        out.append("")
-    for title, items in (
-        ("Singletons", report.singletons),
-        ("Cross-service imports", report.boundary_violations),
-        ("Shared mutable state", report.shared_state),
-    ):
-        if items:
-            out += [f"### {title} ({len(items)})", ""]
-            out += [f"- `{f.path}:{f.line}` {f.kind}: {f.detail}" for f in items]
-            out.append("")
-    if report.unparseable:
-        out += [f"### Unparseable files ({len(report.unparseable)})", ""]
-        out += [f"- `{u.path}:{u.line}` {u.error}" for u in report.unparseable]
-        out.append("")
-    if baseline is not None:
-        out += [
-            "### Since the baseline",
-            "",
-            "| metric | then | now | change |",
-            "| --- | ---: | ---: | ---: |",
-        ]
-        for key, delta in compare(baseline, to_json(report)).items():
-            out.append(
-                f"| {key} | {_fmt(delta['before'])} | {_fmt(delta['now'])} | {_change(delta)} |"
-            )
-        out.append("")
-    return "\n".join(out)
+    return "=" if ch == 0 else (f"+{fmt_number(ch)}" if ch > 0 else fmt_number(ch))

@@ -1,4 +1,4 @@
-"""``plan`` and ``check``: the report, in text, JSON or Markdown, and the thresholds."""
+"""``plan`` and ``check``: the report (text, JSON or Markdown) and the thresholds."""
 
 from __future__ import annotations
 
@@ -15,8 +15,10 @@ from migrator.cli import formats, session
 from migrator.cli.base import PathArg, app, err_console, globals_of
 from migrator.cli.files import FILES_CONTEXT, FilesOpt, split_files
 from migrator.findings import Plan
-from migrator.render import render_text
-from migrator.report import check_thresholds, load_baseline, render_markdown, to_json
+from migrator.render import render_document
+from migrator.report import check_thresholds, load_baseline
+from migrator.sections import build_document
+from migrator.view import SECTIONS, ReportOptions, plan_json, report_options
 
 
 class Format(str, Enum):
@@ -54,36 +56,72 @@ BaselineOpt = Annotated[
         help="An earlier `migrator plan --format json`: show every metric as then -> now.",
     ),
 ]
-
-
-def out_console() -> Console:
-    # Piped output is read by people too (CI logs, PR comments): do not squeeze tables into 80 columns.
-    return Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+_SECTIONS = ", ".join(SECTIONS)
+SelectOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--select",
+        metavar="SECTIONS",
+        help=f"Show exactly these sections, in detail (comma-separated or repeated; all): {_SECTIONS}. "
+        "Default: the migration in detail, structural findings as counts.",
+    ),
+]
+IgnoreOpt = Annotated[
+    list[str] | None,
+    typer.Option("--ignore", metavar="SECTIONS", help="Leave these sections out."),
+]
+GroupByOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--group-by",
+        metavar="dir[:DEPTH]|owner",
+        help="Count fragmented imports, files to change and findings per directory (DEPTH levels, "
+        "default 1) or per CODEOWNERS owner.",
+    ),
+]
 
 
 def render(
     s: session.Session,
     result: Plan,
     format: Format,
-    base: dict[str, Any] | None,
+    options: ReportOptions,
     *,
     files: frozenset[str] | None = None,
     history: int | None = None,
 ) -> None:
     if format is Format.sarif:
         formats.write_sarif(s, result, files)
-    elif format is Format.github:
+        return
+    if format is Format.github:
         formats.write_github(result, files)
-    elif format is Format.html:
+        return
+    if format is Format.html:
         formats.write_html(s, result, history)
-    elif files is not None and format is Format.text:
+        return
+    if files is not None and format is Format.text:
         formats.write_listing(formats.selected(result, files))
-    elif format is Format.json:
-        sys.stdout.write(json.dumps(to_json(result.report, base), indent=2) + "\n")
-    elif format is Format.markdown:
-        sys.stdout.write(render_markdown(result.report, base) + "\n")
+        return
+    if format is Format.json:
+        doc: dict[str, Any] = plan_json(result, options, s.root)
+        sys.stdout.write(json.dumps(doc, indent=2) + "\n")
+        return
+    document = build_document(result, options, s.config, s.root)
+    if format is Format.markdown:
+        sys.stdout.write(document.markdown())
     else:
-        render_text(result.report, out_console(), base)
+        render_document(document, Console(highlight=False, soft_wrap=False))
+
+
+def _options(
+    s: session.Session,
+    select: list[str] | None,
+    ignore: list[str] | None,
+    group_by: str | None,
+    baseline: Path | None,
+) -> ReportOptions:
+    base = load_baseline(baseline) if baseline else None
+    return report_options(s.config, select or (), ignore or (), group_by, base)
 
 
 @app.command()
@@ -92,15 +130,18 @@ def plan(
     path: PathArg = Path("."),
     format: FormatOpt = Format.text,
     baseline: BaselineOpt = None,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+    group_by: GroupByOpt = None,
     history: HistoryOpt = None,
 ) -> None:
     """Report the migration and the structural findings.
 
-    Fragmented imports per symbol, duplicate factories, legacy calls, singletons, cross-service
-    imports and shared mutable state, with a compliance score."""
-    base = load_baseline(baseline) if baseline else None
+    A summary first (score, per-symbol counts, files to change, imports kept and why), then the
+    baseline comparison, the groups, and the details."""
     s = session.open_session(path, globals_of(ctx))
-    render(s, session.plan(s), format, base, history=history)
+    options = _options(s, select, ignore, group_by, baseline)  # bad options fail before the scan
+    render(s, session.plan(s), format, options, history=history)
 
 
 @app.command(context_settings=FILES_CONTEXT)
@@ -109,6 +150,9 @@ def check(
     path: PathArg = Path("."),
     format: FormatOpt = Format.text,
     baseline: BaselineOpt = None,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+    group_by: GroupByOpt = None,
     ratchet: Annotated[
         bool,
         typer.Option(
@@ -123,11 +167,11 @@ def check(
 
     Each exceeded threshold is named on stderr. With --files (the pre-commit hook), exit 1 when
     those files have fragmented imports, legacy strings or legacy calls, listing only those."""
-    base = load_baseline(baseline) if baseline else None
     path, only = split_files(ctx, path, files)
     s = session.open_session(path, globals_of(ctx), migration=True)
+    options = _options(s, select, ignore, group_by, baseline)
     result = session.plan(s)
-    render(s, result, format, base, files=only)
+    render(s, result, format, options, files=only)
     err = err_console()
     if only is not None:
         if formats.selected(result, only):

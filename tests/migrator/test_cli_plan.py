@@ -81,7 +81,8 @@ def test_text_and_markdown_show_the_same_numbers(repo: Path) -> None:
     code, md, _ = invoke("plan", str(repo), "--format", "markdown", "--no-cache")
     assert code == 0
     assert "| `from core.compat import Engine` | 1 | 1 | no |" in md
-    assert "4 imports: 1 canonical, 3 fragmented, 0 kept (25.0% canonical)" in md
+    assert "| `core.engine:UserEngine` | 4 | 1 | 3 | 0 | 25.0 |" in md
+    assert "core.engine:UserEngine        4          1           3     0     25.0" in text
 
 
 def test_check_exit_codes(repo: Path) -> None:
