@@ -16,7 +16,7 @@ from typing import Literal, cast
 
 from codemods.names import is_dotted, resolve_relative
 from codemods.sources import DecodeError, decode_source
-from migrator import detectors
+from migrator import prefilter
 from migrator.moduleinfo import (
     AttrUse,
     Binding,
@@ -30,6 +30,8 @@ from migrator.moduleinfo import (
     Scope,
     StringRef,
 )
+from migrator.shared_state import find_shared_state
+from migrator.singletons import find_singletons
 
 KEEP_RE = re.compile(r"#\s*migrator:\s*keep\b")
 SKIP_FILE_RE = re.compile(rb"#\s*migrator:\s*skip-file\b")
@@ -531,12 +533,9 @@ def analyze_source(data: bytes, path: str, module: str, is_package: bool) -> Mod
         for root, rest, line in collector.attr_chains
         if root in collector.import_locals
     )
-    singletons = (
-        detectors.find_singletons(tree) if detectors.SINGLETON_PREFILTER.search(data) else ()
-    )
-    shared = (
-        detectors.find_shared_state(tree) if detectors.SHARED_STATE_PREFILTER.search(data) else ()
-    )
+    # The same checks that decided whether the file is read at all (one prefilter per question).
+    singletons = find_singletons(tree) if prefilter.may_have_singleton(data) else ()
+    shared = find_shared_state(tree) if prefilter.may_have_shared_state(data) else ()
     return ModuleInfo(
         path=path,
         module=module,

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from migrator.detectors import Finding
+from migrator.detection import Detection
 
-ANALYSIS_VERSION = "2"
+ANALYSIS_VERSION = "3"
 
 Scope = Literal["module", "class", "function"]
 BindingKind = Literal["def", "class", "from", "module", "alias", "other"]
@@ -137,8 +137,8 @@ class ModuleInfo:
     calls: tuple[CallSite, ...] = ()
     classes: tuple[ClassInfo, ...] = ()
     functions: tuple[FunctionInfo, ...] = ()
-    singletons: tuple[Finding, ...] = ()
-    shared_state: tuple[Finding, ...] = ()
+    singletons: tuple[Detection, ...] = ()
+    shared_state: tuple[Detection, ...] = ()
     parser: Literal["ast", "libcst", ""] = "ast"
 
     @property

@@ -1,37 +1,23 @@
-"""Tests for the per-file detectors: singletons, shared mutable state, and their byte prefilters."""
+"""Detector cases as (id, source, expected) tables, shared by the detector and prefilter tests."""
 
 from __future__ import annotations
 
 import ast
-import pickle
-import re
 import textwrap
-import unicodedata
 from collections.abc import Callable
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
-from migrator.detectors import (
-    _NFKC_ASCII,
-    SHARED_STATE_PREFILTER,
-    SINGLETON_PREFILTER,
-    Finding,
-    find_shared_state,
-    find_singletons,
-)
+from migrator.detection import Detection
 
 Expected = list[tuple[str, str, int]]  # (kind, name, line)
-Detector = Callable[[ast.Module], tuple[Finding, ...]]
+Detector = Callable[[ast.Module], tuple[Detection, ...]]
+Case = tuple[str, str, Expected]  # (id, source, expected)
 
 
 def src(text: str) -> str:
     """Dedent a snippet; line 1 is the first line after the opening quotes."""
     return textwrap.dedent(text).lstrip("\n")
-
-
-Case = tuple[str, str, Expected]  # (id, source, expected)
 
 
 def case(text: str, expected: Expected, id: str) -> Case:
@@ -45,9 +31,6 @@ def params(cases: list[Case]) -> list[object]:
 def run(detector: Detector, source: str) -> Expected:
     return [(f.kind, f.name, f.line) for f in detector(ast.parse(source))]
 
-
-# --------------------------------------------------------------------------------------------------
-# Singletons
 
 SINGLETON_CASES = [
     # ---- module_instance
@@ -432,15 +415,6 @@ SINGLETON_CASES = [
     ),
 ]
 
-
-@pytest.mark.parametrize(("source", "expected"), params(SINGLETON_CASES))
-def test_find_singletons(source: str, expected: Expected) -> None:
-    assert run(find_singletons, source) == expected
-
-
-# --------------------------------------------------------------------------------------------------
-# Shared state
-
 SHARED_STATE_CASES = [
     # ---- class_mutable
     case(
@@ -814,174 +788,3 @@ SHARED_STATE_CASES = [
         id="module-mutable-binding-in-loop-or-with-not-module-level",
     ),
 ]
-
-
-@pytest.mark.parametrize(("source", "expected"), params(SHARED_STATE_CASES))
-def test_find_shared_state(source: str, expected: Expected) -> None:
-    assert run(find_shared_state, source) == expected
-
-
-# --------------------------------------------------------------------------------------------------
-# Finding objects
-
-SOURCES: list[str] = [source for _, source, _ in SINGLETON_CASES + SHARED_STATE_CASES]
-
-
-def test_findings_are_sorted_frozen_and_picklable() -> None:
-    source = "\n".join(SOURCES)
-    for detector in (find_singletons, find_shared_state):
-        findings = detector(ast.parse(source))
-        assert findings, detector
-        assert isinstance(findings, tuple)
-        assert list(findings) == sorted(findings, key=lambda f: (f.line, f.kind, f.name))
-        assert pickle.loads(pickle.dumps(findings)) == findings
-        with pytest.raises(AttributeError):
-            findings[0].line = 0  # type: ignore[misc]
-        assert all(f.detail.endswith(".") and f.name in f.detail for f in findings)
-
-
-def test_module_instance_detail_mentions_global() -> None:
-    (finding,) = find_singletons(ast.parse(SINGLETON_CASES[0][1]))
-    assert "`_engine`" in finding.detail
-
-
-def test_module_mutable_detail_mentions_mutating_function() -> None:
-    source = "REG = {}\n\ndef add(k):\n    REG[k] = 1\n"
-    (finding,) = find_shared_state(ast.parse(source))
-    assert "line 4" in finding.detail and "`add`" in finding.detail
-
-
-# --------------------------------------------------------------------------------------------------
-# Prefilters
-
-PREFILTER_CASES = [
-    pytest.param(detector, prefilter, source, id=id)
-    for detector, prefilter, cases in (
-        (find_singletons, SINGLETON_PREFILTER, SINGLETON_CASES),
-        (find_shared_state, SHARED_STATE_PREFILTER, SHARED_STATE_CASES),
-    )
-    for id, source, expected in cases
-    if expected
-]
-
-
-@pytest.mark.parametrize(("detector", "prefilter", "source"), PREFILTER_CASES)
-def test_prefilter_matches_every_positive_case(
-    detector: Detector, prefilter: re.Pattern[bytes], source: str
-) -> None:
-    assert detector(ast.parse(source))
-    assert prefilter.search(source.encode())
-
-
-@pytest.mark.parametrize(
-    ("detector", "prefilter", "source"),
-    [
-        (
-            find_singletons,
-            SINGLETON_PREFILTER,
-            "x = None\ndef f():\n    global  \\\n  x, y  # why\n    x = 1\n",
-        ),
-        (find_singletons, SINGLETON_PREFILTER, "x = None\ndef f(): global x; x = 1\n"),
-        (find_singletons, SINGLETON_PREFILTER, "x = None\ndef f():global x;x = 1\n"),
-        (find_singletons, SINGLETON_PREFILTER, "x = None\rdef f():\r    global x\r    x = 1\r"),
-        (find_singletons, SINGLETON_PREFILTER, "x = None\ndef f():\n\tx = 1\n\tglobal x"),
-        (
-            find_singletons,
-            SINGLETON_PREFILTER,
-            "@ (functools\n  .lru_cache)(maxsize=2)\ndef get_x(): pass\n",
-        ),
-        (find_singletons, SINGLETON_PREFILTER, "@sInGlEtOn\nclass A: pass\n"),
-        (find_shared_state, SHARED_STATE_PREFILTER, "class C:\n    x = \\\n        []\n"),
-        (
-            find_shared_state,
-            SHARED_STATE_PREFILTER,
-            "class C:\n    x = (  # comment\n        collections  # more\n        .defaultdict\n    )(list)\n",
-        ),
-        (find_shared_state, SHARED_STATE_PREFILTER, "class C:\n    x = (list)()\n"),
-        (find_shared_state, SHARED_STATE_PREFILTER, "class C:\n    x: dict[str, int]={}\n"),
-        (find_shared_state, SHARED_STATE_PREFILTER, "class C:\n    a, b = ([], {})\n"),
-    ],
-)
-def test_prefilter_matches_unusual_spellings(
-    detector: Detector, prefilter: re.Pattern[bytes], source: str
-) -> None:
-    data = source.encode()
-    assert detector(ast.parse(data))
-    assert prefilter.search(data)
-
-
-@pytest.mark.parametrize(
-    ("prefilter", "source"),
-    [
-        (SINGLETON_PREFILTER, "# keep global state out of here\nx = 1\n"),
-        (SINGLETON_PREFILTER, '"""Uses a global cache."""\nx_global = 1\n'),
-        (SINGLETON_PREFILTER, "cache = {}\ndef get(k):\n    return cache[k]  # cache lookup\n"),
-        (SINGLETON_PREFILTER, "from functools import lru_cache\n@cached_property\ndef f(): pass\n"),
-        (SHARED_STATE_PREFILTER, "x = 1\nif x == [1] or x != {2} or x <= [3]:\n    x += [4]\n"),
-        (SHARED_STATE_PREFILTER, "x = tuple(y)\nz = listing(y)\nw = my_dict(y)\n"),
-        (SHARED_STATE_PREFILTER, "if (n := 3) > 2:\n    x = f(n)\n"),
-    ],
-)
-def test_prefilter_skips_ordinary_code(prefilter: re.Pattern[bytes], source: str) -> None:
-    assert not prefilter.search(source.encode())
-
-
-def test_nfkc_identifiers_are_found_and_prefiltered() -> None:
-    # Python normalises identifiers: these are the names `singleton`, `lru_cache`, `list`.
-    singleton = "@\uff53\uff49\uff4e\uff47\uff4c\uff45\uff54\uff4f\uff4e\nclass A:\n    pass\n"
-    cached = "@\U0001d425ru_cache\ndef get_x():\n    pass\n"
-    container = "class A:\n    x = \uff4c\uff49\uff53\uff54()\n"
-    assert run(find_singletons, singleton) == [("decorator", "A", 2)]
-    assert run(find_singletons, cached) == [("cached_factory", "get_x", 2)]
-    assert run(find_shared_state, container) == [("class_mutable", "A.x", 2)]
-    assert SINGLETON_PREFILTER.search(singleton.encode())
-    assert SINGLETON_PREFILTER.search(cached.encode())
-    assert SHARED_STATE_PREFILTER.search(container.encode())
-
-
-def test_nfkc_fallback_covers_every_identifier_character_with_an_ascii_form() -> None:
-    fallback = re.compile(_NFKC_ASCII)
-    missing = [
-        f"U+{cp:04X}"
-        for cp in range(0x80, 0x110000)
-        if ("a" + chr(cp)).isidentifier()
-        and any(ch.isascii() for ch in unicodedata.normalize("NFKC", chr(cp)))
-        and not fallback.match(chr(cp).encode())
-    ]
-    assert not missing
-
-
-# ---- property: any combination of snippets that yields a finding matches the prefilter
-
-_WRAPPERS: list[Callable[[str], str]] = [
-    lambda s: s,
-    lambda s: "if True:\n" + textwrap.indent(s, "    "),
-    lambda s: "try:\n" + textwrap.indent(s, "    ") + "except Exception:\n    pass\n",
-    lambda s: "class Wrapper:\n" + textwrap.indent(s, "    "),
-    lambda s: "def wrapper():\n" + textwrap.indent(s, "    "),
-]
-
-
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    parts=st.lists(
-        st.tuples(st.sampled_from(SOURCES), st.sampled_from(range(len(_WRAPPERS)))),
-        min_size=1,
-        max_size=4,
-    ),
-    newline=st.sampled_from(["\n", "\r\n"]),
-)
-def test_prefilters_match_whenever_there_is_a_finding(
-    parts: list[tuple[str, int]], newline: str
-) -> None:
-    source = "".join(_WRAPPERS[wrapper](part) for part, wrapper in parts)
-    data = source.replace("\n", newline).encode()
-    tree = ast.parse(data)
-    for detector, prefilter in (
-        (find_singletons, SINGLETON_PREFILTER),
-        (find_shared_state, SHARED_STATE_PREFILTER),
-    ):
-        findings = detector(tree)
-        if findings:
-            assert prefilter.search(data), (detector.__name__, findings)
-        assert list(findings) == sorted(findings, key=lambda f: (f.line, f.kind, f.name))
