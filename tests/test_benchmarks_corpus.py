@@ -286,6 +286,21 @@ def test_realistic_plan_parses_about_as_much_as_the_real_repository(
     assert realistic_plan["files_parsed"] <= 0.45 * N_REALISTIC
 
 
+def test_planted_true_findings_are_reported(
+    realistic: Corpus, realistic_plan: dict[str, Any]
+) -> None:
+    """Every planted case a reviewer calls a finding (a mutated registry, a ``get_*`` singleton) is
+    reported at its line; ``benchmarks/detector_cases.py`` prints the false positives too."""
+    if str(BENCHMARKS) not in sys.path:
+        sys.path.insert(0, str(BENCHMARKS))
+    detector_cases = importlib.import_module("detector_cases")
+    _, manifest = realistic
+    scored = detector_cases.score(manifest["detector_cases"], realistic_plan)
+    true = [c for c in scored if c["expect"] == "finding"]
+    assert {c["case"] for c in true} == {"class_registry", "module_registry", "singleton_reset"}
+    assert [c for c in true if not c["reported"]] == []
+
+
 def test_deterministic_for_a_seed(repogen: ModuleType, tmp_path: Path) -> None:
     a = repogen.generate(repogen.MIN_FILES * 2, tmp_path / "a", seed=11, git=False, jobs=1)
     b = repogen.generate(repogen.MIN_FILES * 2, tmp_path / "b", seed=11, git=False)

@@ -94,7 +94,6 @@ class Layout:
     def __init__(self, n: int, rng: random.Random, profile: Profile = CLASSIC) -> None:
         self.rng = rng
         self.profile = profile
-        self.name_caps = (12, 30) if profile is CLASSIC else (30, 80)
         self.modules: list[Module] = [module_from_path(p, "fixed") for p in fixed_paths(profile)]
         backup_budget = (
             max(4, round(n * profile.backup_share))
@@ -214,7 +213,7 @@ class Layout:
 
     def _public_names(self, module: Module, caps: tuple[int, int] | None = None) -> None:
         rng = self.rng
-        max_classes, max_functions = caps or self.name_caps
+        max_classes, max_functions = caps or self.profile.max_names
         lines = module.target_lines
         n_classes = min(max_classes, round(lines / 90 * rng.uniform(0.2, 1.6)))
         n_functions = min(max_functions, max(1, round(lines / 55 * rng.uniform(0.3, 1.5))))

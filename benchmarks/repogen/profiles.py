@@ -33,6 +33,7 @@ class Profile:
     large_tests_per_10k: float  # test files of 5,000+ lines per 10,000 files (at least one)
     broken_per_mille: float  # files that do not parse
     commented_out_per_mille: float  # modules whose code is entirely commented out
+    max_names: tuple[int, int] = (12, 30)  # classes and functions of one ordinary module, at most
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -71,6 +72,7 @@ REALISTIC = Profile(
     large_tests_per_10k=3.0,
     broken_per_mille=2.0,
     commented_out_per_mille=1.5,
+    max_names=(30, 80),
 )
 
 PROFILES = {p.name: p for p in (REALISTIC, CLASSIC)}

@@ -144,9 +144,9 @@ def render_corpus(
     for m, (raw, found) in zip(modules, rendered, strict=False):
         out[m.path] = raw
         cases += found
-    by_path = {c["path"]: [] for c in cases}
+    by_path: dict[str, list[Case]] = {}
     for c in cases:
-        by_path[c["path"]].append(c)
+        by_path.setdefault(c["path"], []).append(c)
     for m in modules[len(originals) :]:  # a backup copy is its source, byte for byte
         out[m.path] = out[m.source]
         cases += [{**c, "path": m.path, "backup_of": m.source} for c in by_path.get(m.source, [])]
