@@ -57,19 +57,19 @@ def _choose_forms(
 
 def _pick_affected(
     rng: random.Random, healthy: list[Module], k: int, profile: Profile
-) -> tuple[list[Module], dict[int, str]]:
-    """The affected files (``k`` of them, counting backup copies) and forms forced on some."""
+) -> list[Module]:
+    """The affected files: ``k`` of them, counting the backup copies of those in the backed-up
+    package (each appears ``1 + backup_copies`` times)."""
     if not profile.verbose:
-        return rng.sample(healthy, min(k, len(healthy))), {}
+        return rng.sample(healthy, min(k, len(healthy)))
+    # The big test files only talk about the migration (test names, docstrings): one of them
+    # through LibCST would dominate the diff's time and memory, which the real repository's did not.
     copies = profile.backup_copies
-    large = [m for m in healthy if m.large]
-    must = large[:1] if k > 0 else []  # one big test file compares legacy and canonical names
     src = [m for m in healthy if m.top == BACKUP_SOURCE and not m.large] if copies else []
-    j = max(0, min(len(src), round(k * profile.backup_share), (k - len(must)) // (1 + copies)))
-    others = [m for m in healthy if m.top != BACKUP_SOURCE and m not in must]
-    n_others = max(0, min(len(others), k - len(must) - (1 + copies) * j))
-    affected = must + rng.sample(src, j) + rng.sample(others, n_others)
-    return affected, ({0: "legacy_vs_canonical"} if must else {})
+    j = max(0, min(len(src), round(k * profile.backup_share), k // (1 + copies)))
+    others = [m for m in healthy if m.top != BACKUP_SOURCE and not m.large]
+    n_others = max(0, min(len(others), k - (1 + copies) * j))
+    return rng.sample(src, j) + rng.sample(others, n_others)
 
 
 def plan_corpus(
@@ -93,8 +93,9 @@ def plan_corpus(
         m.broken = kinds[i % len(kinds)]
     healthy = [m for m in modules if m.kind in ("module", "test") and not m.broken]
     k = affected_count if affected_count is not None else max(1, round(n * fraction))
-    affected, forced = _pick_affected(rng, healthy, k, profile)
+    affected = _pick_affected(rng, healthy, k, profile)
     # Every form appears at least once when there are enough affected files (and eligible ones).
+    forced: dict[int, str] = {}
     for form in form_table(profile):
         if len(forced) >= len(affected):
             break
@@ -103,7 +104,7 @@ def plan_corpus(
             for i, m in enumerate(affected)
             if i not in forced and form in allowed_forms(m, profile)
         ]
-        if eligible and form not in forced.values():
+        if eligible:
             forced[rng.choice(eligible)] = form
     for i, m in enumerate(affected):
         m.forms = _choose_forms(m, rng, forced.get(i), profile)
@@ -145,8 +146,9 @@ def _realistic_shapes(
     ``quiet`` are the healthy files that neither use the symbols nor hold a name-alike. Backup
     copies repeat whatever their source holds, so mentions and cases in ``svc_search`` count thrice.
     """
-    n_commented = min(len(quiet), max(1, round(n * profile.commented_out_per_mille / 1000)))
-    commented = rng.sample(quiet, n_commented)
+    small = [m for m in quiet if not m.large]
+    n_commented = min(len(small), max(1, round(n * profile.commented_out_per_mille / 1000)))
+    commented = rng.sample(small, n_commented)
     for m in commented:
         m.commented_out = True
         m.mentions = ["commented_code"]
