@@ -8,7 +8,6 @@ first line.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import os
 import stat
@@ -18,6 +17,7 @@ from pathlib import Path, PurePosixPath
 from typing import Literal
 
 from codemods.sources import UTF8_BOM, DecodeError, decode_source
+from migrator import linediff
 from migrator.errors import MigratorError
 
 PatchKind = Literal["modify", "create", "delete"]
@@ -132,8 +132,7 @@ _Opcode = tuple[str, int, int, int, int]
 
 
 def _groups(old: list[bytes], new: list[bytes]) -> Iterator[list[_Opcode]]:
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
-    yield from matcher.get_grouped_opcodes(CONTEXT_LINES)
+    yield from linediff.grouped(linediff.opcodes(old, new), CONTEXT_LINES)
 
 
 def _range(start: int, stop: int) -> bytes:
@@ -279,8 +278,7 @@ def diffstat(patches: Iterable[FilePatch]) -> list[tuple[str, int, int]]:
         old_lines = split_lines(patch.old)
         new_lines = split_lines(patch.new)
         added = removed = 0
-        matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
-        for tag, a1, a2, b1, b2 in matcher.get_opcodes():
+        for tag, a1, a2, b1, b2 in linediff.opcodes(old_lines, new_lines):
             if tag != "equal":
                 removed += a2 - a1
                 added += b2 - b1
