@@ -25,7 +25,7 @@ SMALL = 250_000  # len(a) * len(b) up to which difflib compares a region directl
 def opcodes(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[Opcode]:
     """``SequenceMatcher(None, a, b, autojunk=False).get_opcodes()``, in near-linear time."""
     if len(a) * len(b) <= SMALL:
-        return difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+        return list(difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes())
     out: list[Opcode] = []
     _region(a, 0, len(a), b, 0, len(b), out)
     return _merge(out)

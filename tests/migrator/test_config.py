@@ -125,3 +125,12 @@ def test_bad_config_names_file_and_key(tmp_path: Path, text: str, expected: str)
 def test_explicit_missing_config_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="config file not found"):
         load_config(tmp_path, tmp_path / "nope.toml")
+
+
+def test_non_utf8_byte_in_a_comment_is_one_line_naming_line_and_column(tmp_path: Path) -> None:
+    (tmp_path / "migrator.toml").write_bytes(b'src = ["."]\n# caf\xe9\n')
+    with pytest.raises(ConfigError) as bad:
+        load_config(tmp_path)
+    assert str(bad.value) == (
+        f"{tmp_path / 'migrator.toml'}:2:6: not UTF-8 (byte 0xe9); TOML files are UTF-8"
+    )
