@@ -7,14 +7,15 @@ file is never parsed twice. A corrupt or foreign entry is ignored (and overwritt
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
-import tempfile
 from collections.abc import Hashable
 from pathlib import Path
 
 from migrator import __version__
+from migrator.errors import MigratorError
+from migrator.fsutil import atomic_write
 from migrator.moduleinfo import ANALYSIS_VERSION, ModuleInfo
+from migrator.state import check_state_dir, ensure_state_dir, state_dir
 
 CACHE_DIR = Path(".migrator") / "cache"
 _MAGIC = b"MIGRATOR-CACHE-1\n"
@@ -30,8 +31,11 @@ class Cache:
     """Read and write analyses; every failure degrades to a cache miss."""
 
     def __init__(self, root: Path, enabled: bool = True) -> None:
+        self.root = root
         self.dir = root / CACHE_DIR / f"v{ANALYSIS_VERSION}-{__version__}"
         self.enabled = enabled
+        if enabled:
+            check_state_dir(root)  # a symlinked .migrator would send the cache outside the repo
 
     def _path(self, key: str) -> Path:
         return self.dir / key[:2] / key
@@ -97,17 +101,10 @@ class Cache:
         if not self.enabled:
             return
         try:
-            if not target.parent.is_dir():
-                target.parent.mkdir(parents=True, exist_ok=True)
-                # Like .pytest_cache: the state directory ignores itself, in or out of git.
-                ignore = self.dir.parent.parent / ".gitignore"
-                if not ignore.exists():
-                    ignore.write_text("# created by migrator\n*\n", encoding="utf-8")
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(_MAGIC + payload)
-            os.replace(tmp, target)
-        except OSError:
+            if not target.parent.is_dir():  # created level by level, refusing symlinks
+                ensure_state_dir(self.root, *target.parent.relative_to(state_dir(self.root)).parts)
+            atomic_write(target, _MAGIC + payload, durable=False)
+        except (OSError, MigratorError):
             return
 
     def put(self, key: str, info: ModuleInfo) -> None:

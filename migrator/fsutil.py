@@ -39,11 +39,14 @@ def fsync_dir(directory: Path | str) -> None:
         os.close(fd)
 
 
-def write_durable(path: Path | str, data: bytes, mode: int | None = None) -> None:
+def write_durable(
+    path: Path | str, data: bytes, mode: int | None = None, *, durable: bool = True
+) -> None:
     """Create ``path`` (it must not exist; a symlink is not followed), write, chmod and fsync it.
 
     ``mode`` (permission bits of an st_mode) is applied to the new file; without it a new file gets the
-    usual ``0o666 & ~umask``. On any failure the partial file is removed.
+    usual ``0o666 & ~umask``. ``durable=False`` skips the fsync (for caches). On any failure the
+    partial file is removed.
     """
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o666)
     try:
@@ -54,7 +57,8 @@ def write_durable(path: Path | str, data: bytes, mode: int | None = None) -> Non
                 view = view[written:]
             if mode is not None:
                 os.fchmod(fd, mode & 0o7777)
-            os.fsync(fd)
+            if durable:
+                os.fsync(fd)
         finally:
             os.close(fd)
     except BaseException:
@@ -76,24 +80,32 @@ def temp_name(target: Path | str, tag: str | None = None) -> str:
 
 
 def atomic_write(
-    path: Path | str, data: bytes, mode: int | None = None, *, sync_dir: bool = True
+    path: Path | str,
+    data: bytes,
+    mode: int | None = None,
+    *,
+    sync_dir: bool = True,
+    durable: bool = True,
 ) -> None:
     """Write ``data`` to ``path`` atomically: a temp file in the same directory, fsync, rename.
 
-    With ``sync_dir=False`` the caller fsyncs the directory later (once for many files).
+    With ``sync_dir=False`` the caller fsyncs the directory later (once for many files); with
+    ``durable=False`` nothing is fsynced (a cache entry: atomic, but a power cut may lose it).
     """
     target = os.fspath(path)
     temp = temp_name(target)
-    write_durable(temp, data, mode)
-    checkpoint("write.staged")
+    write_durable(temp, data, mode, durable=durable)
+    if durable:  # the journal's steps (a cache entry is not one)
+        checkpoint("write.staged")
     try:
         os.replace(temp, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
-    checkpoint("write.replaced")
-    if sync_dir:
+    if durable:
+        checkpoint("write.replaced")
+    if sync_dir and durable:
         fsync_dir(os.path.dirname(target) or ".")
 
 

@@ -20,8 +20,6 @@ import csv
 import hashlib
 import io
 import json
-import os
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,12 +29,14 @@ from typing import Any
 from migrator import __version__
 from migrator.cache import CACHE_DIR
 from migrator.config import Config, load_config
-from migrator.errors import ConfigError
+from migrator.errors import ConfigError, MigratorError
 from migrator.files import select
+from migrator.fsutil import atomic_write
 from migrator.gitobjects import Commit, GitReader, commits, python_blobs
 from migrator.metrics import headline
 from migrator.moduleinfo import ANALYSIS_VERSION
 from migrator.planner import Planner, PlanOptions
+from migrator.state import check_state_dir, ensure_state_dir, state_dir
 
 HISTORY_VERSION = 1
 
@@ -135,8 +135,11 @@ class _PointCache:
     """One JSON file per (commit, configuration, tool version). Data only; anything odd is a miss."""
 
     def __init__(self, root: Path, config: Config, enabled: bool) -> None:
+        self.root = root
         self.dir = root / CACHE_DIR / "history"
         self.enabled = enabled
+        if enabled:
+            check_state_dir(root)
         self.salt = f"{config.fingerprint()}\0{__version__}\0{ANALYSIS_VERSION}\0{HISTORY_VERSION}"
 
     def _path(self, commit: Commit) -> Path:
@@ -164,12 +167,9 @@ class _PointCache:
             return
         doc = {"commit": point.commit.sha, "metrics": dict(point.metrics), "error": point.error}
         try:
-            self.dir.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".tmp-")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(doc, fh)
-            os.replace(tmp, self._path(point.commit))
-        except OSError:
+            ensure_state_dir(self.root, *self.dir.relative_to(state_dir(self.root)).parts)
+            atomic_write(self._path(point.commit), json.dumps(doc).encode(), durable=False)
+        except (OSError, MigratorError):
             return
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from codemods.api import transform_source  # imported before forking: workers share it
 from codemods.spec import FileSpec, Note
+from migrator.faults import checkpoint
 from migrator.findings import Plan
 from migrator.parallel import pmap
 from migrator.patches import FilePatch, make_patch
@@ -110,6 +111,7 @@ def compute_patches(
     """
     root = Path(os.path.realpath(root))
     specs, skipped = _without_links(root, plan)
+    checkpoint("rewrite.start")  # the fail-fast tests check that refusals come before this
     tasks = [(str(root), spec) for spec in specs]
     outcomes: list[FileOutcome] = []
     for i, outcome in enumerate(pmap(_transform, tasks, jobs, min_parallel=8)):

@@ -35,7 +35,10 @@ def recover(root: Path) -> list[str]:
     _remove_empty_run_dirs(base)
     touched: list[str] = []
     for run in load_runs(root):
-        if not isinstance(run, Run) or run.record.status not in ("pending", "rolling-back"):
+        if not isinstance(run, Run):
+            continue
+        _remove_journal_temps(run.directory)  # a save killed between its temp and its rename
+        if run.record.status not in ("pending", "rolling-back"):
             continue
         _reconcile(root, run)
         touched.append(run.id)
@@ -67,13 +70,16 @@ def _remove_empty_run_dirs(base: Path) -> None:
             shutil.rmtree(entry.path, ignore_errors=True)
 
 
-def _reconcile(root: Path, run: Run) -> None:
-    was = run.record.status
-    for directory in (run.directory, run.directory / "originals"):
+def _remove_journal_temps(directory: Path) -> None:
+    for where in (directory, directory / "originals"):
         with contextlib.suppress(OSError):
-            for entry in os.scandir(directory):
+            for entry in os.scandir(where):
                 if entry.name.endswith(TEMP_SUFFIX):
                     os.unlink(entry.path)
+
+
+def _reconcile(root: Path, run: Run) -> None:
+    was = run.record.status
     for file in run.files:
         try:
             real = resolve_inside(root, file.path)

@@ -59,7 +59,9 @@ def test_a_large_module_with_two_changes_gives_two_small_hunks() -> None:
     new = new.replace(b"e = Engine()", b"e = UserEngine()")
     diff = unified_diff(make_patch("big.py", old, new)).decode()
     assert diff.count("\n@@ ") == 2
-    assert [line for line in diff.splitlines() if line[:1] in "+-" and line[:3] not in "+++---"] == [
+    assert [
+        line for line in diff.splitlines() if line[:1] in "+-" and line[:3] not in "+++---"
+    ] == [
         "-from legacy.shim import Engine",
         "+from core.engine import UserEngine",
         "-e = Engine()",
@@ -69,7 +71,7 @@ def test_a_large_module_with_two_changes_gives_two_small_hunks() -> None:
 
 def test_grouped_matches_difflib() -> None:
     a = [f"{i}\n" for i in range(50)]
-    b = a[:10] + ["x\n"] + a[12:40] + a[41:]
+    b = [*a[:10], "x\n", *a[12:40], *a[41:]]
     expected = list(difflib.SequenceMatcher(None, a, b, autojunk=False).get_grouped_opcodes(3))
     assert list(linediff.grouped(linediff.opcodes(a, b), 3)) == expected
     assert list(linediff.grouped(linediff.opcodes(a, a), 3)) == []
