@@ -45,11 +45,20 @@ def git_errors(action: str) -> Iterator[None]:
     except git.GitCommandNotFound:
         raise GitError(action, "the git executable was not found on PATH") from None
     except git.GitCommandError as exc:
-        raise GitError(action, " ".join(error_text(exc, 3).splitlines())) from None
+        raise GitError(action, _headline(exc)) from None
     except (git.GitError, ValueError, OSError) as exc:
         raise GitError(
             action, str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         ) from None
+
+
+def _headline(exc: git.GitCommandError) -> str:
+    """git's own one-line reason: its first ``fatal:``/``error:`` line, else its last line."""
+    lines = error_text(exc, 50).splitlines()
+    for line in lines:
+        if line.startswith(("fatal:", "error:")):
+            return line
+    return lines[-1] if lines else f"exit code {exc.status}"
 
 
 def git_missing() -> bool:

@@ -48,7 +48,7 @@ from migrator.runrecord import (
     Scalar,
     VerifyRecord,
 )
-from migrator.state import STATE_DIR, ensure_state_dir, state_dir
+from migrator.state import STATE_DIR, check_state_dir, ensure_state_dir, state_dir
 
 RUN_ID_RE = re.compile(r"^\d{8}T\d{6}-[0-9a-f]{6}$")
 _RUN_JSON_LIMIT = 256 << 20
@@ -399,6 +399,7 @@ def latest_to_undo(root: Path) -> Run:
 
 def list_runs(root: Path) -> list[RunInfo]:
     """Every run, oldest first; unfinished runs whose process is gone show as "incomplete"."""
+    check_state_dir(root)
     return [
         RunInfo(run.id, "", "unreadable", 0, None, None, str(run.error))
         if isinstance(run, UnreadableRun)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from migrator import gitops
 from migrator.errors import RefusedError
 from migrator.lock import lock_path, run_lock
+from migrator.paths import resolve_inside
 from migrator.state import check_state_dir
 
 if TYPE_CHECKING:
@@ -179,7 +180,12 @@ def preflight_files(root: Path, paths: Sequence[str], options: ApplyOptions) -> 
     if repo is None:
         return
     try:
-        files = [(Path(os.path.realpath(root / p)), p) for p in paths]
+        files = []
+        for path in paths:
+            try:  # a path that resolves outside (a symlink) is never written: not checked either
+                files.append((resolve_inside(Path(os.path.realpath(root)), path), path))
+            except RefusedError:
+                continue
         names = dirty_files(repo, files)
     finally:
         repo.close()

@@ -12,7 +12,7 @@ import stat
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -146,12 +146,12 @@ def migrator(
     kill_after: float | None = None,
     timeout: float = 180,
     preexec_fn: Callable[[], None] | None = None,
-    user: int | None = None,
+    prefix: Sequence[str] = (),
 ) -> Done:
     """``python -m migrator --jobs 2 ARGS`` in ``repo``, in a session of its own; optionally kill -9
     it after ``kill_after`` seconds. Checks that nothing of it is left running afterwards."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "migrator", "--jobs", "2", *args],
+        [*prefix, sys.executable, "-m", "migrator", "--jobs", "2", *args],
         cwd=repo,
         env=dict(env) if env is not None else cli_env(),
         stdin=subprocess.DEVNULL,
@@ -159,7 +159,6 @@ def migrator(
         stderr=subprocess.PIPE,
         start_new_session=True,
         preexec_fn=preexec_fn,
-        user=user,
     )
     try:
         if kill_after is not None:
