@@ -19,14 +19,9 @@ from migrator.errors import MigratorError, RefusedError, RollbackRefusedError, R
 from migrator.journal import list_runs, load_run
 from migrator.lock import lock_path
 from migrator.patches import FilePatch, make_patch
+from tests.conftest import run_git as git
 
 BOM = b"\xef\xbb\xbf"
-
-
-def git(root: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", *args], cwd=root, check=True, capture_output=True, text=True
-    ).stdout
 
 
 FILES: dict[str, bytes] = {

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,12 +10,7 @@ import pytest
 
 from migrator import gitops
 from migrator.errors import RefusedError, RollbackRefusedError
-
-
-def sh(root: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", *args], cwd=root, check=True, capture_output=True, text=True
-    ).stdout
+from tests.conftest import run_git as sh
 
 
 @pytest.fixture

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import run_git
+
 MODULES = 24  # enough for the rewrite to use a process pool with --jobs 2
 
 TEMPLATE: dict[str, bytes] = {
@@ -39,13 +41,7 @@ TEMPLATE: dict[str, bytes] = {
 State = dict[str, tuple[str, int]]
 
 
-def git(root: Path, *args: str, check: bool = True) -> str:
-    proc = subprocess.run(
-        ["git", *args], cwd=root, capture_output=True, text=True, check=False, timeout=60
-    )
-    if check and proc.returncode != 0:
-        raise AssertionError(f"git {' '.join(args)} failed: {proc.stderr}")
-    return proc.stdout
+git = run_git  # the helpers below run outside fixtures too
 
 
 def write_files(root: Path, files: Mapping[str, bytes]) -> None:
@@ -191,20 +187,6 @@ def repo(template_repo: Path, tmp_path: Path) -> Path:
 def copy_tree(source: Path, dest: Path) -> Path:
     shutil.copytree(source, dest, symlinks=True)
     return dest
-
-
-@pytest.fixture(autouse=True)
-def _git_identity(
-    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
-) -> None:
-    config = tmp_path_factory.getbasetemp() / "reliability-gitconfig"
-    if not config.exists():
-        config.write_text("[safe]\n\tdirectory = *\n")
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    for role in ("AUTHOR", "COMMITTER"):
-        monkeypatch.setenv(f"GIT_{role}_NAME", "Test")
-        monkeypatch.setenv(f"GIT_{role}_EMAIL", "test@example.com")
 
 
 def read_trace(path: Path) -> list[tuple[str, float]]:
