@@ -148,12 +148,12 @@ def _import_results(canonical: str, imp: ImportFinding) -> Result:
             f"{imp.pattern} ({imp.reason or 'kept'})",
             canonical,
         )
+    how = f"under the local name {imp.local}" if imp.via == canonical else f"through {imp.via}"
     return Result(
         "fragmented-import",
         imp.path,
         imp.line,
-        f"`{imp.pattern}` imports {canonical} through {imp.via}; "
-        f"use `{canonical_statement(canonical)}`",
+        f"`{imp.pattern}` imports {canonical} {how}; use `{canonical_statement(canonical)}`",
         imp.pattern,
         canonical,
         fixable=True,
