@@ -61,6 +61,14 @@ def write_html(s: session.Session, result: Plan, history_commits: int | None) ->
     sys.stdout.write(render_html(result, history=h))
 
 
+def warn_unparseable(s: session.Session, result: Plan, files: frozenset[str]) -> None:
+    if s.globals.quiet:
+        return
+    for u in result.report.unparseable:
+        if u.path in files:
+            err_console().print(f"warning: {u.path}:{u.line}: {u.error} (skipped)", markup=False)
+
+
 def write_listing(found: tuple[Result, ...]) -> None:
     """One ``path:line: rule message`` line per finding, then a one-line summary (like ruff)."""
     for r in found:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from enum import Enum
@@ -170,7 +171,12 @@ def check(
     path, only = split_files(ctx, path, files)
     s = session.open_session(path, globals_of(ctx), migration=True)
     options = _options(s, select, ignore, group_by, baseline)
-    result = session.plan(s)
+    if only is None:
+        result = session.plan(s)
+    else:  # a hook warns about its own files only
+        quiet = dataclasses.replace(s, globals=dataclasses.replace(s.globals, quiet=True))
+        result = session.plan(quiet)
+        formats.warn_unparseable(s, result, only)
     render(s, result, format, options, files=only)
     err = err_console()
     if only is not None:
