@@ -13,6 +13,7 @@ from migrator.cli import session
 from migrator.cli.base import err_console, plural
 from migrator.findings import Plan
 from migrator.rules import Result, results
+from migrator.view import GroupBy
 
 # What `check --files` (the pre-commit hook) judges: the migration's own findings in those files.
 MIGRATION_RULES = frozenset({"fragmented-import", "legacy-string-reference", "legacy-call"})
@@ -44,7 +45,10 @@ def write_github(result: Plan, files: frozenset[str] | None) -> None:
     sys.stdout.write(render_github(result.report, selected(result, files)))
 
 
-def write_html(s: session.Session, result: Plan, history_commits: int | None) -> None:
+def write_html(
+    s: session.Session, result: Plan, history_commits: int | None, group: GroupBy | None = None
+) -> None:
+    """The dashboard; its heat map groups by ``--group-by`` (directory or CODEOWNERS owner)."""
     from migrator.formats.html import render_html
 
     h = None
@@ -58,7 +62,11 @@ def write_html(s: session.Session, result: Plan, history_commits: int | None) ->
             jobs=s.globals.jobs,
             use_cache=s.globals.use_cache,
         )
-    sys.stdout.write(render_html(result, history=h))
+    if group is None:
+        sys.stdout.write(render_html(result, history=h))
+        return
+    title = "Findings by owner" if group.kind == "owner" else f"Findings by directory ({group})"
+    sys.stdout.write(render_html(result, history=h, group_by=group.key(s.root), group_title=title))
 
 
 def warn_unparseable(s: session.Session, result: Plan, files: frozenset[str]) -> None:

@@ -98,7 +98,7 @@ def render(
         formats.write_github(result, files)
         return
     if format is Format.html:
-        formats.write_html(s, result, history)
+        formats.write_html(s, result, history, options.group_by)
         return
     if files is not None and format is Format.text:
         formats.write_listing(formats.selected(result, files))

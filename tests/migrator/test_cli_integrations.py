@@ -176,3 +176,11 @@ def test_plan_html_with_history(history_repo: Path) -> None:
     assert "<script src" not in out and "http://" not in out.replace(
         "http://www.w3.org/2000/svg", ""
     )
+
+
+def test_html_heat_map_by_codeowners_owner(repo: Path) -> None:
+    (repo / "CODEOWNERS").write_text("billing/ @team-billing\naccounts/ @team-accounts\n")
+    code, out, err = invoke("plan", str(repo), "--format", "html", "--group-by", "owner", "-q")
+    assert code == 0, err
+    assert "<h2>Findings by owner</h2>" in out
+    assert 'data-dir="@team-billing"' in out and 'data-dir="@team-accounts"' in out
