@@ -74,6 +74,7 @@ def text_edits(old: str, new: str) -> tuple[TextEdit, ...]:
         offsets.append(offsets[-1] + len(line))
     starts = _line_starts(old)
     edits: list[TextEdit] = []
+    previous_end = -1  # where the last edit ends (an edit moved left must not reach it)
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
@@ -87,10 +88,12 @@ def text_edits(old: str, new: str) -> tuple[TextEdit, ...]:
             # The block reaches the end of the file: move it before the final terminator, which
             # the same terminator just before the block stands in for.
             before, final = _terminator(old[:start]), _terminator(old)
-            if before == final and (not text or text.endswith(final)):
+            moved = start - len(before)
+            if before == final and (not text or text.endswith(final)) and moved > previous_end:
                 start, end = start - len(before), end - len(final)
                 text = before + text[: -len(final)] if text else ""
         edits.append(TextEdit(*_position(starts, start), *_position(starts, end), text))
+        previous_end = end
     return tuple(edits)
 
 
@@ -107,20 +110,22 @@ def _offset(starts: Sequence[int], length: int, line: int, column: int) -> int:
 def apply_edits(old: str, edits: Sequence[TextEdit]) -> str:
     """Apply non-overlapping ``edits`` to ``old`` (a reference SARIF fix consumer)."""
     starts = _line_starts(old)
+    # Last edit first; of two insertions at one place, the later one first, so both keep their order.
     spans = sorted(
         (
             (
                 _offset(starts, len(old), e.start_line, e.start_column),
                 _offset(starts, len(old), e.end_line, e.end_column),
+                i,
                 e.text,
             )
-            for e in edits
+            for i, e in enumerate(edits)
         ),
         reverse=True,
     )
     out = old
     previous_start = len(old)
-    for start, end, text in spans:
+    for start, end, _, text in spans:
         if end < start or end > previous_start:
             raise ValueError("edits overlap or run backwards")
         out = out[:start] + text + out[end:]

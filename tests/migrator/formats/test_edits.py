@@ -21,6 +21,7 @@ CASES = [
     ("", "x\n"),
     ("a\r\nb\r\n", "a\r\nB\r\nc\r\n"),  # CRLF stays CRLF
     ("x = 1\n", "import y\nx = 1\n"),  # insert at the top
+    ("\n", "a\n\na\n"),  # insertions at the top and at the end of a one-line file
 ]
 
 
